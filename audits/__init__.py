@@ -1,0 +1,1 @@
+"""Audit programme, audits, findings and corrective actions (built by a later issue)."""

@@ -1,0 +1,1 @@
+"""Certification project, certificates and their cycle, reminders (built by a later issue)."""

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ItsmsConfig(AppConfig):
+    """The core: organisations, memberships, roles, the clause tree."""
+
+    name = "itsms"
+    verbose_name = _("ITSMS core")

@@ -1,0 +1,22 @@
+"""Navigation data for every page: the user's organisations and the current one."""
+
+from . import permissions
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if not user or not user.is_authenticated:
+        return {}
+    memberships = list(
+        user.memberships.select_related("organization").order_by("organization__name")
+    )
+    current_slug = None
+    match = getattr(request, "resolver_match", None)
+    if match and "org_slug" in match.kwargs:
+        current_slug = match.kwargs["org_slug"]
+    current = next((m for m in memberships if m.organization.slug == current_slug), None)
+    return {
+        "nav_memberships": memberships,
+        "nav_current": current,
+        "nav_roles": permissions.Role,
+    }

@@ -1,0 +1,15 @@
+"""Load the clause trees and correlations shipped in itsms/reference/ (idempotent)."""
+
+from django.db import migrations
+
+
+def load(apps, schema_editor):
+    from itsms.reference import load_reference_data
+
+    load_reference_data(apps)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("itsms", "0001_initial")]
+
+    operations = [migrations.RunPython(load, migrations.RunPython.noop)]

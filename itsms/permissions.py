@@ -1,0 +1,114 @@
+"""The one place that answers "may this user do X here?".
+
+Org-level rights follow from the membership's role (``ROLE_CAPABILITIES``).
+Object-level rights (this auditor on this audit, this contributor on this
+clause) are django-guardian permissions, granted with ``grant`` when an
+assignment is made and withdrawn with ``revoke`` when it ends. Views, the API
+and templates ask ``can``/``can_on``; nothing else reads roles directly.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
+from guardian.utils import clean_orphan_obj_perms  # noqa: F401  (re-exported for maintenance)
+
+from .models import Membership, Organization, Role
+
+
+class Capability(models.TextChoices):
+    """Org-level actions. Each view names the one it needs."""
+
+    VIEW = "view", _("View the organisation's SMS")
+    CHANGE_ORGANIZATION = "change_organization", _("Edit the organisation's details and scope")
+    MANAGE_MEMBERS = "manage_members", _("Invite members and change roles")
+    VIEW_MEMBERS = "view_members", _("See who is a member")
+    ASSESS = "assess", _("Edit the gap assessment")
+    UPLOAD_EVIDENCE = "upload_evidence", _("Upload evidence")
+    RECORD_FINDINGS = "record_findings", _("Record audit findings")
+    MANAGE_CERTIFICATION = "manage_certification", _("Run the certification project")
+
+
+_ALL = set(Capability)
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.CONSULTANT: frozenset(_ALL - {Capability.RECORD_FINDINGS}),
+    Role.ADMIN: frozenset(_ALL - {Capability.RECORD_FINDINGS}),
+    Role.CONTRIBUTOR: frozenset(
+        {Capability.VIEW, Capability.VIEW_MEMBERS, Capability.ASSESS, Capability.UPLOAD_EVIDENCE}
+    ),
+    Role.AUDITOR: frozenset({Capability.VIEW, Capability.VIEW_MEMBERS, Capability.RECORD_FINDINGS}),
+    Role.VIEWER: frozenset({Capability.VIEW, Capability.VIEW_MEMBERS}),
+}
+
+# Roles that may hand out each role: nobody grants more than they hold.
+GRANTABLE_ROLES: dict[str, frozenset[str]] = {
+    Role.CONSULTANT: frozenset(Role.values),
+    Role.ADMIN: frozenset(Role.values),
+}
+
+
+def membership_of(user, organization: Organization) -> Membership | None:
+    """The user's membership in the organisation, or None (cached on the user for the request)."""
+    if not user or not user.is_authenticated:
+        return None
+    cache = user.__dict__.setdefault("_membership_cache", {})
+    if organization.pk not in cache:
+        cache[organization.pk] = Membership.objects.filter(
+            user=user, organization=organization
+        ).first()
+    return cache[organization.pk]
+
+
+def role_allows(role: str | None, capability: str) -> bool:
+    return bool(role) and capability in ROLE_CAPABILITIES.get(role, frozenset())
+
+
+def can(user, capability: str, organization: Organization) -> bool:
+    """May ``user`` do ``capability`` in ``organization`` by virtue of their role?"""
+    membership = membership_of(user, organization)
+    return membership is not None and role_allows(membership.role, capability)
+
+
+def is_member(user, organization: Organization) -> bool:
+    return membership_of(user, organization) is not None
+
+
+def roles_grantable_by(user, organization: Organization) -> list[str]:
+    membership = membership_of(user, organization)
+    if membership is None:
+        return []
+    allowed = GRANTABLE_ROLES.get(membership.role, frozenset())
+    return [value for value in Role.values if value in allowed]
+
+
+def organizations_for(user):
+    """Every organisation the user is a member of (the portfolio)."""
+    if not user.is_authenticated:
+        return Organization.objects.none()
+    return Organization.objects.filter(membership__user=user).distinct()
+
+
+# --- object permissions (django-guardian) --------------------------------------------
+
+
+def grant(user, perm: str, obj) -> None:
+    """Grant an object permission (e.g. ``"itsms.view_organization"``) on one object."""
+    assign_perm(perm, user, obj)
+
+
+def revoke(user, perm: str, obj) -> None:
+    """Withdraw an object permission granted with ``grant``."""
+    remove_perm(perm, user, obj)
+
+
+def can_on(user, perm: str, obj) -> bool:
+    """Does ``user`` hold ``perm`` on ``obj`` through an object permission?"""
+    return bool(user and user.is_authenticated and user.has_perm(perm, obj))
+
+
+def objects_with(user, perm: str, queryset):
+    """The objects of ``queryset`` on which ``user`` holds ``perm`` (object permissions only)."""
+    return get_objects_for_user(
+        user, perm, klass=queryset, accept_global_perms=False, with_superuser=False
+    )

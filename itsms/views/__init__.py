@@ -1,0 +1,1 @@
+"""Pages of the core. Organisation pages inherit ``base.OrganizationMixin``."""

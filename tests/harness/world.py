@@ -1,0 +1,46 @@
+"""Builders of one row of every tenant-owned model, so the sweep can plant them in B.
+
+A tenant-owned model without a builder fails ``test_every_tenant_model_has_a_builder``:
+a new model joins the isolation sweep by adding one line here.
+"""
+
+from django.apps import apps
+
+from itsms.models import Invitation, Membership, Organization, Role, TenantModel
+
+from ..factories import InvitationFactory, MembershipFactory, UserFactory
+
+MARKER = "secretb"  # every row planted in organisation B carries it; A must never see it
+
+
+def _membership(org, marker):
+    user = UserFactory(email=f"{marker}-member@{org.slug}.example", full_name=f"{marker} Member")
+    return MembershipFactory(organization=org, user=user, role=Role.CONTRIBUTOR)
+
+
+def _invitation(org, marker):
+    return InvitationFactory(organization=org, email=f"{marker}-invitee@{org.slug}.example")
+
+
+BUILDERS = {
+    Membership: _membership,
+    Invitation: _invitation,
+}
+
+
+def tenant_models():
+    """Concrete models owned by an organisation (history shadow tables excluded)."""
+    found = []
+    for model in apps.get_models():
+        if model is Organization or model._meta.abstract:
+            continue
+        if model.__name__.startswith("Historical"):
+            continue  # django-simple-history rows are read only through their owner
+        if issubclass(model, TenantModel):
+            found.append(model)
+    return found
+
+
+def plant(org, marker=MARKER):
+    """One row of every tenant model in ``org``, tagged ``marker``; returns {model: instance}."""
+    return {model: builder(org, marker) for model, builder in BUILDERS.items()}
