@@ -14,6 +14,9 @@ def navigation(request):
     match = getattr(request, "resolver_match", None)
     if match and "org_slug" in match.kwargs:
         current_slug = match.kwargs["org_slug"]
+    elif hasattr(request, "session"):
+        # Pages that belong to no organisation (clause tree, account) keep the last one.
+        current_slug = request.session.get("current_org")
     current = next((m for m in memberships if m.organization.slug == current_slug), None)
     return {
         "nav_memberships": memberships,

@@ -86,7 +86,9 @@ def organizations_for(user):
     """Every organisation the user is a member of (the portfolio)."""
     if not user.is_authenticated:
         return Organization.objects.none()
-    return Organization.objects.filter(membership__user=user).distinct()
+    return Organization.objects.filter(
+        pk__in=Membership.objects.filter(user=user).values("organization")
+    )
 
 
 # --- object permissions (django-guardian) --------------------------------------------

@@ -89,6 +89,8 @@ class OrganizationSerializer(serializers.ModelSerializer):
         read_only_fields = ["created_at"]
 
     def get_my_role(self, obj) -> str | None:
+        if hasattr(obj, "my_role"):  # annotated by OrganizationQuerySet.with_role_of
+            return obj.my_role
         membership = permissions.membership_of(self.context["request"].user, obj)
         return membership.role if membership else None
 

@@ -39,6 +39,15 @@ class Role(models.TextChoices):
     VIEWER = "viewer", _("Viewer")
 
 
+class OrganizationQuerySet(models.QuerySet):
+    def with_role_of(self, user):
+        """Annotate ``my_role``: the user's role in each organisation (one query in all)."""
+        role = Membership.objects.filter(organization=models.OuterRef("pk"), user=user).values(
+            "role"
+        )[:1]
+        return self.annotate(my_role=models.Subquery(role)).order_by("name")
+
+
 class Organization(models.Model):
     """A tenant: one client organisation working towards (or keeping) its certificate."""
 
@@ -76,6 +85,7 @@ class Organization(models.Model):
     )
 
     history = HistoricalRecords()
+    objects = OrganizationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("organisation")

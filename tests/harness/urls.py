@@ -47,7 +47,8 @@ def _kwarg_names(pattern):
 def _methods(callback):
     actions = getattr(callback, "actions", None)
     if actions:
-        return sorted(m.upper() for m in actions)
+        # DRF adds "head" to this dict on the first request; HEAD mirrors GET anyway.
+        return sorted(m.upper() for m in actions if m not in ("head", "options"))
     view_class = getattr(callback, "view_class", None)
     if view_class is not None:
         return sorted(
