@@ -61,6 +61,14 @@ def worker_db():
     return f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
 
 
+def _reset_connections():
+    """Drop pooled broker connections (eager mode opens them too) so a new broker URL applies."""
+    if celery_app._pool is not None:
+        celery_app._pool.force_close_all()
+        celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
 @pytest.fixture
 def celery_worker_process(redis_broker, worker_db, smtp_sink, tmp_path):
     env = {
@@ -99,12 +107,13 @@ def celery_worker_process(redis_broker, worker_db, smtp_sink, tmp_path):
         "broker_url": celery_app.conf.broker_url,
         "broker_transport_options": celery_app.conf.broker_transport_options,
     }
+    _reset_connections()
     celery_app.conf.update(
         task_always_eager=False, broker_url=redis_broker, broker_transport_options={}
     )
     yield worker
     celery_app.conf.update(**previous)
-    celery_app.pool.force_close_all()
+    _reset_connections()
     worker.terminate()
     try:
         output, _ = worker.communicate(timeout=20)
