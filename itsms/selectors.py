@@ -88,17 +88,18 @@ def clause_detail(standard: Standard, number: str) -> dict:
     predecessors = [c for c in correlations if c.kind == ClauseCorrelation.Kind.PREDECESSOR]
     corresponding = [c for c in correlations if c.kind == ClauseCorrelation.Kind.HARMONIZED]
     inherited_from = None
-    if standard.code == PRIMARY and not corresponding and ancestors:
-        # Deeper clauses share the harmonized correspondence of their nearest ancestor.
+    if standard.code == PRIMARY and not clause.crosswalk_relation and ancestors:
+        # Deeper clauses share the correspondence of their nearest ancestor in the crosswalk.
         for ancestor in reversed(ancestors):
+            if not ancestor.crosswalk_relation:
+                continue
             rows = list(
                 ancestor.correlations.filter(kind=ClauseCorrelation.Kind.HARMONIZED)
                 .select_related("other__standard")
                 .order_by("other__standard__order", "other__order")
             )
-            if rows:
-                corresponding, inherited_from = rows, ancestor
-                break
+            corresponding, inherited_from = rows, ancestor
+            break
     successors = list(
         clause.correlated_from.select_related("clause__standard").order_by("clause__order")
     )

@@ -58,6 +58,14 @@ class Clause(models.Model):
     group = models.CharField(_("group"), max_length=100, blank=True)
     note = models.TextField(_("note"), blank=True)
     title_inferred = models.BooleanField(default=False)
+    crosswalk_relation = models.CharField(
+        _("harmonized-structure relation"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "How the clause relates to ISO/IEC 27001 / ISO 9001, where the crosswalk says."
+        ),
+    )
     new_in_edition = models.BooleanField(
         _("new in this edition"),
         default=False,

@@ -134,7 +134,9 @@ def load_reference_data(apps=None):
         "iso9001_2015": "iso9001-2015",
         "iso22301_2019": "iso22301-2019",
     }
+    relations = {}
     for row in clauses_2018["annex_sl_crosswalk"]["rows"]:
+        relations[row["iso20000_1_2018"]] = row.get("relation") or "same"
         for column, code in columns.items():
             if row.get(column):
                 wanted[(row["iso20000_1_2018"], code, row[column])] = {
@@ -165,6 +167,12 @@ def load_reference_data(apps=None):
     for key, corr in existing.items():
         if key not in keep:
             corr.delete()
+
+    for number, clause in tree_2018.items():
+        relation = relations.get(number, "")
+        if clause.crosswalk_relation != relation:
+            clause.crosswalk_relation = relation
+            clause.save(update_fields=["crosswalk_relation"])
 
     Clause.objects.filter(standard=s2018).update(new_in_edition=False)
     with_predecessor = {k[0] for k in wanted if k[1] == EDITION_2011}
