@@ -4,6 +4,8 @@ A tenant-owned model without a builder fails ``test_every_tenant_model_has_a_bui
 a new model joins the isolation sweep by adding one line here.
 """
 
+import importlib
+
 from django.apps import apps
 
 from itsms.models import Invitation, Membership, Organization, Role, TenantModel
@@ -26,6 +28,16 @@ BUILDERS = {
     Membership: _membership,
     Invitation: _invitation,
 }
+# Each app contributes builders of its own models in ``<app>/tests/builders.py`` as
+# ``BUILDERS = {Model: callable(org, marker) -> instance}``; they are collected here.
+for _app in ("processes", "audits", "certification"):
+    try:
+        _module = importlib.import_module(f"{_app}.tests.builders")
+    except ModuleNotFoundError as exc:
+        if exc.name not in (f"{_app}.tests", f"{_app}.tests.builders"):
+            raise
+        continue
+    BUILDERS.update(_module.BUILDERS)
 
 
 def tenant_models():

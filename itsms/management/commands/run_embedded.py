@@ -120,3 +120,4 @@ class Command(BaseCommand):
         lines.append("  Press Ctrl-C to stop.")
         lines.append("")
         self.stdout.write("\n".join(lines))
+        self.stdout.flush()
