@@ -46,5 +46,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("api/v1/", include("itsms.api.urls")),
+    path("api/v1/", include("processes.api.urls")),
     path("", include("itsms.views.urls")),
+    path("", include("processes.urls")),
 ]

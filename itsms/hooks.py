@@ -1,0 +1,41 @@
+"""Extension points of the core, so that higher apps plug in without the core importing them.
+
+``my_work`` — providers of the items a user is assigned to in an organisation
+(clauses here; processes, corrective actions and more from the apps above). A
+provider is ``callable(user, organization) -> list[WorkItem]`` and must run a
+constant number of queries; register it in the app's ``AppConfig.ready()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+MY_WORK_PROVIDERS: list[Callable] = []
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One thing assigned to a user, shown on "my work"."""
+
+    kind: str  # translated label, e.g. "Clause", "Process"
+    reference: str  # e.g. "8.6.1"
+    title: str
+    url: str
+    status: str  # translated status label
+    due: date | None = None
+    overdue: bool = False
+
+
+def register_my_work(provider: Callable) -> Callable:
+    if provider not in MY_WORK_PROVIDERS:
+        MY_WORK_PROVIDERS.append(provider)
+    return provider
+
+
+def my_work(user, organization) -> list[WorkItem]:
+    items: list[WorkItem] = []
+    for provider in MY_WORK_PROVIDERS:
+        items.extend(provider(user, organization))
+    return sorted(items, key=lambda i: (i.due is None, i.due or date.max, i.kind, i.reference))

@@ -1,0 +1,5 @@
+"""API routes of the processes app (namespace ``processes-api``)."""
+
+app_name = "processes-api"
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""Pages of the processes app (namespace ``processes``)."""
+
+app_name = "processes"
+
+urlpatterns: list = []
