@@ -7,3 +7,9 @@ class ItsmsConfig(AppConfig):
 
     name = "itsms"
     verbose_name = _("ITSMS core")
+
+    def ready(self):
+        from . import hooks
+        from .assessment import my_clauses
+
+        hooks.register_my_work(my_clauses)

@@ -1,5 +1,7 @@
 """Extension points of the core, so that higher apps plug in without the core importing them.
 
+``DASHBOARD_PANELS`` — extra panels of the readiness dashboard.
+
 ``my_work`` — providers of the items a user is assigned to in an organisation
 (clauses here; processes, corrective actions and more from the apps above). A
 provider is ``callable(user, organization) -> list[WorkItem]`` and must run a
@@ -13,6 +15,9 @@ from dataclasses import dataclass
 from datetime import date
 
 MY_WORK_PROVIDERS: list[Callable] = []
+#: ``callable(request, organization) -> {"template": str, "context": dict}`` — extra panels
+#: of the readiness dashboard (e.g. the process maturity heat map), constant queries each.
+DASHBOARD_PANELS: list[Callable] = []
 
 
 @dataclass(frozen=True)
@@ -39,3 +44,9 @@ def my_work(user, organization) -> list[WorkItem]:
     for provider in MY_WORK_PROVIDERS:
         items.extend(provider(user, organization))
     return sorted(items, key=lambda i: (i.due is None, i.due or date.max, i.kind, i.reference))
+
+
+def register_dashboard_panel(panel: Callable) -> Callable:
+    if panel not in DASHBOARD_PANELS:
+        DASHBOARD_PANELS.append(panel)
+    return panel

@@ -71,7 +71,10 @@ def can(user, capability: str, organization: Organization) -> bool:
 
 
 def is_member(user, organization: Organization) -> bool:
-    return membership_of(user, organization) is not None
+    """Is ``user`` (any user, not only the one making the request) a member of the organisation?"""
+    if user is None or not getattr(user, "pk", None):
+        return False
+    return Membership.objects.filter(user=user, organization=organization).exists()
 
 
 def roles_grantable_by(user, organization: Organization) -> list[str]:

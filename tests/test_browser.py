@@ -108,3 +108,52 @@ def test_a_viewer_sees_no_management_actions(page, live_server, db):
     page.get_by_role("navigation", name="Organisation").get_by_role("link", name="Members").click()
     expect(page.get_by_role("button", name="Send invitation")).to_have_count(0)
     expect(page.get_by_role("link", name="Settings")).to_have_count(0)
+
+
+def test_a_contributor_edits_an_assigned_clause_inline_and_the_dashboard_follows(
+    page, live_server, db
+):
+    from itsms import assessment as gap
+    from itsms.models import ClauseAssessment
+
+    org = OrganizationFactory(name="Eastern Harbour Bank", slug="eastern-harbour-bank")
+    wang = MembershipFactory(organization=org, user=UserFactory(), role=Role.ADMIN).user
+    zhao = UserFactory(email="zhao@ehbank.example", full_name="Zhao Lei")
+    MembershipFactory(organization=org, user=zhao, role=Role.CONTRIBUTOR)
+    gap.gap_assessment_start(organization=org, actor=wang)
+    incident = ClauseAssessment.objects.get(organization=org, clause__number="8.6.1")
+    gap.assessment_update(assessment=incident, actor=wang, owner=zhao)
+
+    sign_in(page, live_server, zhao.email)
+    page.get_by_role("link", name="Eastern Harbour Bank").click()
+    page.get_by_role("navigation", name="Organisation").get_by_role("link", name="My work").click()
+    expect(page.get_by_test_id("my-work")).to_contain_text("Incident management")
+
+    page.get_by_role("navigation", name="Organisation").get_by_role(
+        "link", name="Gap assessment"
+    ).click()
+    mine = page.locator('form[data-clause="8.6.1"]')
+    expect(mine.get_by_role("combobox").first).to_be_enabled()
+    # Not assigned to Zhao: shown, but without anything to edit.
+    theirs = page.locator('[data-clause="8.6.2"]')
+    expect(theirs).to_be_visible()
+    expect(theirs.locator("select, input")).to_have_count(0)
+
+    with page.expect_response(lambda r: r.request.method == "POST"):
+        mine.locator("select[name=status]").select_option("implemented")
+    expect(page.locator('form[data-clause="8.6.1"]')).to_contain_text("Saved.")
+    expect(page.locator("#overall")).to_have_text("2 %")  # 1 of 57, without a reload
+    mine = page.locator('form[data-clause="8.6.1"]')
+    with page.expect_response(lambda r: r.request.method == "POST"):
+        mine.locator("select[name=maturity]").select_option("3")
+    expect(page.locator('form[data-clause="8.6.1"]')).to_contain_text("Saved.")
+    incident.refresh_from_db()
+    assert (incident.status, incident.maturity, incident.version) == ("implemented", 3, 4)
+
+    page.get_by_role("navigation", name="Organisation").get_by_role(
+        "link", name="Readiness"
+    ).click()
+    expect(page.get_by_test_id("overall")).to_contain_text("2 %")
+    expect(page.get_by_test_id("changes")).to_contain_text("8.6.1")
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "dashboard.png"), full_page=True)

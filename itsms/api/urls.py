@@ -4,7 +4,7 @@ from django.urls import path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import assessment, views
 
 app_name = "itsms-api"
 
@@ -14,5 +14,7 @@ router.register("clauses", views.ClauseViewSet, basename="clause")
 router.register("organizations", views.OrganizationViewSet, basename="organization")
 router.register("memberships", views.MembershipViewSet, basename="membership")
 router.register("invitations", views.InvitationViewSet, basename="invitation")
+router.register("assessments", assessment.ClauseAssessmentViewSet, basename="assessment")
+router.register("readiness", assessment.ReadinessViewSet, basename="readiness")
 
 urlpatterns = [path("auth/token/", obtain_auth_token, name="auth-token"), *router.urls]

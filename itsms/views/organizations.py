@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 
 from .. import permissions, services
+from ..assessment import portfolio_readiness
 from ..forms import OrganizationForm
 from ..permissions import Capability
 from .base import OrganizationMixin
@@ -32,8 +33,19 @@ class PortfolioView(LoginRequiredMixin, TemplateView):
             {"organization": org, "role": roles.get(org.pk), "member_count": org.member_count}
             for org in organizations
         ]
+        readiness = portfolio_readiness(organizations)
         for row in rows:
             row["role_label"] = permissions.Role(row["role"]).label
+            row.update(readiness[row["organization"].pk])
+        # Most urgent first: something overdue (oldest first), then the least ready.
+        rows.sort(
+            key=lambda r: (
+                r["overdue"] is None,
+                r["overdue"].target_date if r["overdue"] else None,
+                r["percent"] if r["percent"] is not None else 101,
+                r["organization"].name,
+            )
+        )
         context["rows"] = rows
         return context
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import account, clauses, invitations, members, organizations
+from . import account, assessment, clauses, invitations, members, organizations
 
 app_name = "itsms"
 
@@ -48,4 +48,18 @@ urlpatterns = [
         members.InvitationRevokeView.as_view(),
         name="invitation_revoke",
     ),
+    path(org + "assessment/", assessment.AssessmentView.as_view(), name="assessment"),
+    path(
+        org + "assessment/start/", assessment.AssessmentStartView.as_view(), name="assessment_start"
+    ),
+    path(
+        org + "assessment/bulk-assign/",
+        assessment.AssessmentBulkAssignView.as_view(),
+        name="assessment_bulk_assign",
+    ),
+    path(
+        org + "assessment/<int:pk>/", assessment.AssessmentRowView.as_view(), name="assessment_row"
+    ),
+    path(org + "my-work/", assessment.MyWorkView.as_view(), name="my_work"),
+    path(org + "dashboard/", assessment.DashboardView.as_view(), name="dashboard"),
 ]

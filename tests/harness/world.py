@@ -8,7 +8,16 @@ import importlib
 
 from django.apps import apps
 
-from itsms.models import Invitation, Membership, Organization, Role, TenantModel
+from itsms.models import (
+    Clause,
+    ClauseAssessment,
+    GapAssessment,
+    Invitation,
+    Membership,
+    Organization,
+    Role,
+    TenantModel,
+)
 
 from ..factories import InvitationFactory, MembershipFactory, UserFactory
 
@@ -24,9 +33,27 @@ def _invitation(org, marker):
     return InvitationFactory(organization=org, email=f"{marker}-invitee@{org.slug}.example")
 
 
+def _gap_assessment(org, marker):
+    return GapAssessment.objects.create(organization=org)
+
+
+def _clause_assessment(org, marker):
+    clause = Clause.objects.get(standard__code="iso20000-1-2018", number="8.6.1")
+    return ClauseAssessment.objects.create(
+        organization=org,
+        clause=clause,
+        status="partial",
+        notes=f"{marker} incident notes",
+        other_party="external_supplier",
+        other_party_name=f"{marker} Outsourcing Ltd",
+    )
+
+
 BUILDERS = {
     Membership: _membership,
     Invitation: _invitation,
+    GapAssessment: _gap_assessment,
+    ClauseAssessment: _clause_assessment,
 }
 # Each app contributes builders of its own models in ``<app>/tests/builders.py`` as
 # ``BUILDERS = {Model: callable(org, marker) -> instance}``; they are collected here.

@@ -1,0 +1,277 @@
+"""The gap assessment: the clause tree of an organisation, edited inline; my work; dashboard."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView, View
+
+from .. import assessment as gap
+from .. import hooks, readiness
+from ..forms import BulkAssignForm, ClauseAssessmentForm
+from ..models import Clause, ClauseAssessment, Status, User
+from ..permissions import Capability
+from ..reference import PRIMARY
+from .base import OrganizationMixin
+
+
+def members_of(organization):
+    return User.objects.filter(memberships__organization=organization).order_by(
+        "full_name", "email"
+    )
+
+
+def headings():
+    return (
+        Clause.objects.filter(standard__code=PRIMARY)
+        .annotate(n_children=Count("children"))
+        .filter(n_children__gt=0)
+        .order_by("order")
+    )
+
+
+class AssessmentView(OrganizationMixin, TemplateView):
+    """All 77 clauses on one page; the 57 requirement clauses editable in place."""
+
+    template_name = "itsms/assessment/tree.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        started = self.scoped(ClauseAssessment).exists()
+        context["started"] = started
+        if not started:
+            return context
+        nodes, score = gap.assessment_tree(self.organization)
+        editable = gap.editable_ids(self.request.user, self.membership, self.organization)
+        members = list(members_of(self.organization))
+        today = self.organization.local_today()
+        for node in nodes:
+            assessment = node["assessment"]
+            if assessment is None:
+                continue
+            node["editable"] = editable is None or assessment.pk in editable
+            node["overdue"] = assessment.is_overdue(today)
+            if node["editable"]:
+                form = ClauseAssessmentForm(
+                    instance=assessment, members=members_of(self.organization)
+                )
+                form.fields["owner"].choices = [("", _("— no owner —"))] + [
+                    (m.pk, m.get_full_name()) for m in members
+                ]
+                node["form"] = form
+        context.update(
+            nodes=nodes,
+            score=score,
+            can_bulk=self.membership.role in ("consultant", "admin"),
+            bulk_form=BulkAssignForm(headings=headings(), members=members_of(self.organization)),
+            rule=readiness.RULE_TEXT,
+        )
+        return context
+
+
+class AssessmentStartView(OrganizationMixin, View):
+    capability = Capability.CHANGE_ORGANIZATION
+
+    def post(self, request, *args, **kwargs):
+        gap.gap_assessment_start(organization=self.organization, actor=request.user)
+        messages.success(request, _("The gap assessment has started: 57 requirement clauses."))
+        return redirect("itsms:assessment", org_slug=self.organization.slug)
+
+
+class AssessmentRowView(OrganizationMixin, View):
+    """GET: the clause's assessment with its history. POST: save one row (htmx or plain form)."""
+
+    model = ClauseAssessment
+    write_capability = Capability.ASSESS
+
+    def get_object(self):
+        return get_object_or_404(
+            self.get_queryset().select_related("clause", "owner", "updated_by"),
+            pk=self.kwargs["pk"],
+        )
+
+    def get(self, request, *args, **kwargs):
+        assessment = self.get_object()
+        records = list(
+            assessment.history.select_related("history_user").order_by("-history_date")[:100]
+        )
+        entries = []
+        for newer, older in zip(records, [*records[1:], None], strict=False):
+            changes = []
+            if older is not None:
+                for change in newer.diff_against(older).changes:
+                    changes.append(
+                        {
+                            "field": ClauseAssessment._meta.get_field(change.field).verbose_name,
+                            "old": change.old,
+                            "new": change.new,
+                        }
+                    )
+            entries.append({"record": newer, "changes": changes, "created": older is None})
+        return render(
+            request,
+            "itsms/assessment/detail.html",
+            {
+                "organization": self.organization,
+                "membership": self.membership,
+                "assessment": assessment,
+                "entries": entries,
+                "can_edit": gap.may_edit(request.user, self.membership, assessment),
+            },
+        )
+
+    def post(self, request, *args, **kwargs):
+        assessment = self.get_object()
+        if not gap.may_edit(request.user, self.membership, assessment):
+            return render(
+                request,
+                "403.html",
+                {"organization": self.organization},
+                status=403,
+            )
+        members = members_of(self.organization)
+        form = ClauseAssessmentForm(request.POST, instance=assessment, members=members)
+        status = 200
+        message = None
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+            try:
+                assessment = gap.assessment_update(
+                    assessment=assessment,
+                    actor=request.user,
+                    version=form.cleaned_data["version"],
+                    **data,
+                )
+                message = _("Saved.")
+                form = None
+            except gap.StaleEdit as exc:
+                status, message = 409, str(exc)
+                assessment.refresh_from_db()
+                form = None
+            except ValidationError as exc:
+                status = 400
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+        else:
+            status = 400
+            assessment.refresh_from_db()
+        if not request.htmx:
+            if status == 200:
+                messages.success(request, message)
+            else:
+                messages.error(request, message or _("Please correct the errors."))
+            url = reverse("itsms:assessment", kwargs={"org_slug": self.organization.slug})
+            return redirect(f"{url}#clause-{assessment.clause.number}")
+        if form is None:
+            form = ClauseAssessmentForm(instance=assessment, members=members)
+        nodes, score = gap.assessment_tree(self.organization)
+        affected = set(readiness.ancestors_of(assessment.clause.number))
+        rollups = [n for n in nodes if n["clause"].number in affected]
+        node = {
+            "clause": assessment.clause,
+            "assessment": assessment,
+            "form": form,
+            "editable": True,
+            "overdue": assessment.is_overdue(self.organization.local_today()),
+            "depth": assessment.clause.depth,
+        }
+        return render(
+            request,
+            "itsms/assessment/_row_response.html",
+            {
+                "node": node,
+                "organization": self.organization,
+                "message": message,
+                "status": status,
+                "rollups": rollups,
+                "score": score,
+            },
+            status=status,
+        )
+
+
+class AssessmentBulkAssignView(OrganizationMixin, View):
+    capability = Capability.CHANGE_ORGANIZATION
+
+    def post(self, request, *args, **kwargs):
+        form = BulkAssignForm(
+            request.POST, headings=headings(), members=members_of(self.organization)
+        )
+        if form.is_valid():
+            try:
+                count = gap.assessment_bulk_assign(
+                    organization=self.organization,
+                    actor=request.user,
+                    heading=form.cleaned_data["heading"],
+                    owner=form.cleaned_data["owner"],
+                    target_date=form.cleaned_data["target_date"],
+                )
+                messages.success(
+                    request,
+                    _("%(count)s clauses under %(number)s assigned.")
+                    % {"count": count, "number": form.cleaned_data["heading"].number},
+                )
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+        else:
+            messages.error(
+                request, " ".join(str(e) for errors in form.errors.values() for e in errors)
+            )
+        return redirect("itsms:assessment", org_slug=self.organization.slug)
+
+
+class MyWorkView(OrganizationMixin, TemplateView):
+    """What is assigned to me in this organisation: clauses, processes, and more."""
+
+    template_name = "itsms/my_work.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["items"] = hooks.my_work(self.request.user, self.organization)
+        return context
+
+
+class DashboardView(OrganizationMixin, TemplateView):
+    """Readiness overall and per chapter, gaps, overdue targets, what changed this week."""
+
+    template_name = "itsms/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        nodes, score = gap.assessment_tree(self.organization)
+        started = any(n["assessment"] for n in nodes)
+        today = self.organization.local_today()
+        leaves = [n for n in nodes if n["assessment"] is not None]
+        overdue = sorted(
+            (n for n in leaves if n["assessment"].is_overdue(today)),
+            key=lambda n: n["assessment"].target_date,
+        )
+        order = {Status.NOT_STARTED: 0, Status.PLANNED: 1, Status.PARTIAL: 2}
+        gaps = sorted(
+            (n for n in leaves if n["assessment"].status in order),
+            key=lambda n: (order[n["assessment"].status], n["clause"].order),
+        )[:10]
+        headings_by_number = {n["clause"].number: n for n in nodes if n["is_heading"]}
+        chapters = [
+            {"number": number, "title": headings_by_number[number]["clause"].title, "percent": pct}
+            for number, pct in score.chapters()
+        ]
+        week_ago = timezone.now() - timedelta(days=7)
+        context.update(
+            started=started,
+            score=score,
+            chapters=chapters,
+            bars_height=10 * len(chapters),
+            weakest=sorted(chapters, key=lambda c: c["percent"])[:2] if started else [],
+            gaps=gaps,
+            overdue=overdue,
+            changes=gap.changes_since(self.organization, week_ago),
+            rule=readiness.RULE_TEXT,
+            panels=[panel(self.request, self.organization) for panel in hooks.DASHBOARD_PANELS],
+        )
+        return context

@@ -1,0 +1,201 @@
+"""The gap assessment: start, inline edits, roll-ups, assignments, history, bad input."""
+
+import pytest
+from django.urls import reverse
+
+from itsms import assessment as gap
+from itsms import permissions
+from itsms.models import ClauseAssessment, Role
+
+from .factories import MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def started(org_a, members):
+    gap.gap_assessment_start(organization=org_a, actor=members[Role.CONSULTANT])
+    return org_a
+
+
+def row(org, number):
+    return ClauseAssessment.objects.get(organization=org, clause__number=number)
+
+
+def post_row(client, org, assessment, htmx=True, **changes):
+    data = {
+        "status": assessment.status,
+        "maturity": assessment.maturity,
+        "owner": assessment.owner_id or "",
+        "target_date": assessment.target_date or "",
+        "other_party": assessment.other_party,
+        "other_party_name": assessment.other_party_name,
+        "notes": assessment.notes,
+        "version": assessment.version,
+        **changes,
+    }
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    url = reverse("itsms:assessment_row", kwargs={"org_slug": org.slug, "pk": assessment.pk})
+    return client.post(url, data, **headers)
+
+
+def test_starting_creates_the_57_requirement_clauses_once(org_a, members, client):
+    client.force_login(members[Role.CONSULTANT])
+    url = reverse("itsms:assessment_start", kwargs={"org_slug": org_a.slug})
+    client.post(url)
+    client.post(url)
+    assert ClauseAssessment.objects.filter(organization=org_a).count() == 57
+    assert not ClauseAssessment.objects.filter(organization=org_a, clause__number="8.6").exists()
+
+
+def test_a_contributor_cannot_start_it(org_a, members, client):
+    client.force_login(members[Role.CONTRIBUTOR])
+    response = client.post(reverse("itsms:assessment_start", kwargs={"org_slug": org_a.slug}))
+    assert response.status_code == 403
+    assert not ClauseAssessment.objects.exists()
+
+
+def test_the_tree_shows_77_clauses_with_57_editable_rows(started, members, client):
+    client.force_login(members[Role.CONSULTANT])
+    html = client.get(reverse("itsms:assessment", kwargs={"org_slug": started.slug})).content
+    html = html.decode()
+    assert html.count('data-clause="') == 57
+    assert html.count('class="arow heading') == 20
+    assert html.count("hx-post=") == 57
+
+
+def test_an_inline_edit_saves_and_updates_the_roll_ups(started, members, client):
+    client.force_login(members[Role.CONSULTANT])
+    response = post_row(client, started, row(started, "8.6.1"), status="implemented", maturity=3)
+    assert response.status_code == 200
+    html = response.content.decode()
+    heading = row(started, "8.6.1").clause.parent
+    assert f'id="rollup-{heading.pk}" hx-swap-oob="true">33 %' in html
+    assert 'id="overall" class="pct" hx-swap-oob="true">2 %' in html
+    saved = row(started, "8.6.1")
+    assert (saved.status, saved.maturity, saved.version) == ("implemented", 3, 2)
+
+
+def test_without_javascript_the_row_form_redirects_back_to_the_clause(started, members, client):
+    client.force_login(members[Role.CONSULTANT])
+    response = post_row(client, started, row(started, "7.5.1"), htmx=False, status="planned")
+    assert response.status_code == 302 and response["Location"].endswith("#clause-7.5.1")
+    assert row(started, "7.5.1").status == "planned"
+
+
+@pytest.mark.parametrize(
+    "changes,field",
+    [
+        ({"maturity": 7}, "maturity"),
+        ({"status": "not_applicable"}, "status"),
+        ({"target_date": "31/02/2027"}, "target_date"),
+        ({"other_party": "martians"}, "other_party"),
+    ],
+)
+def test_bad_input_is_refused_with_a_message_and_nothing_saved(
+    started, members, client, changes, field
+):
+    client.force_login(members[Role.CONSULTANT])
+    before = row(started, "8.6.1")
+    response = post_row(client, started, before, **changes)
+    assert response.status_code == 400
+    assert 'role="alert"' in response.content.decode()
+    after = row(started, "8.6.1")
+    assert (after.version, after.status, after.maturity) == (before.version, "not_started", 0)
+
+
+def test_an_owner_from_another_organisation_is_refused(started, members, client, org_b):
+    stranger = MembershipFactory(organization=org_b, user=UserFactory()).user
+    client.force_login(members[Role.CONSULTANT])
+    response = post_row(client, started, row(started, "8.6.1"), owner=stranger.pk)
+    assert response.status_code == 400
+    assert row(started, "8.6.1").owner is None
+
+
+def test_a_stale_edit_does_not_overwrite_a_colleagues_change(started, members, client):
+    client.force_login(members[Role.CONSULTANT])
+    loaded = row(started, "9.2")
+    gap.assessment_update(assessment=loaded, actor=members[Role.ADMIN], status="implemented")
+    response = post_row(client, started, loaded, status="planned", notes="mine")
+    assert response.status_code == 409
+    assert "nothing was overwritten" in response.content.decode()
+    assert row(started, "9.2").status == "implemented"
+
+
+def test_a_contributor_edits_only_the_clauses_assigned_to_them(started, members, client):
+    zhao = members[Role.CONTRIBUTOR]
+    mine = row(started, "8.6.1")
+    gap.assessment_update(assessment=mine, actor=members[Role.ADMIN], owner=zhao)
+    client.force_login(zhao)
+    assert post_row(client, started, row(started, "8.6.1"), status="partial").status_code == 200
+    assert post_row(client, started, row(started, "8.6.2"), status="partial").status_code == 403
+    assert row(started, "8.6.2").status == "not_started"
+    html = client.get(reverse("itsms:assessment", kwargs={"org_slug": started.slug})).content
+    assert html.decode().count("hx-post=") == 1
+
+    # Reassigned to someone else: the right goes with it.
+    gap.assessment_update(
+        assessment=row(started, "8.6.1"), actor=members[Role.ADMIN], owner=members[Role.ADMIN]
+    )
+    assert not permissions.can_on(zhao, gap.CHANGE_PERM, row(started, "8.6.1"))
+    assert post_row(client, started, row(started, "8.6.1"), status="planned").status_code == 403
+
+
+@pytest.mark.parametrize("role", [Role.AUDITOR, Role.VIEWER])
+def test_auditors_and_viewers_read_but_never_edit(started, members, client, role):
+    client.force_login(members[role])
+    page = client.get(reverse("itsms:assessment", kwargs={"org_slug": started.slug}))
+    assert page.status_code == 200 and "hx-post=" not in page.content.decode()
+    assert post_row(client, started, row(started, "4.1"), status="planned").status_code == 403
+
+
+def test_bulk_assign_a_chapter(started, members, client):
+    zhao = members[Role.CONTRIBUTOR]
+    client.force_login(members[Role.CONSULTANT])
+    heading = row(started, "8.6.1").clause.parent
+    client.post(
+        reverse("itsms:assessment_bulk_assign", kwargs={"org_slug": started.slug}),
+        {"heading": heading.pk, "owner": zhao.pk, "target_date": "2027-03-31"},
+    )
+    assigned = ClauseAssessment.objects.filter(organization=started, owner=zhao)
+    assert sorted(a.clause.number for a in assigned) == ["8.6.1", "8.6.2", "8.6.3"]
+    assert all(permissions.can_on(zhao, gap.CHANGE_PERM, a) for a in assigned)
+    client.force_login(zhao)
+    work = client.get(reverse("itsms:my_work", kwargs={"org_slug": started.slug}))
+    assert work.content.decode().count("8.6.") >= 3
+
+
+def test_the_history_shows_who_changed_what(started, members, client):
+    client.force_login(members[Role.CONSULTANT])
+    post_row(client, started, row(started, "8.6.1"), status="partial")
+    post_row(client, started, row(started, "8.6.1"), status="implemented")
+    page = client.get(
+        reverse(
+            "itsms:assessment_row",
+            kwargs={"org_slug": started.slug, "pk": row(started, "8.6.1").pk},
+        )
+    )
+    html = page.content.decode()
+    assert "Alpha consultant" in html
+    assert "<del>Partially implemented</del>" in html or "<del>partial</del>" in html
+
+
+def test_the_dashboard_and_portfolio_reflect_the_assessment(started, members, client):
+    client.force_login(members[Role.VIEWER])
+    gap.assessment_update(
+        assessment=row(started, "8.6.1"), actor=members[Role.ADMIN], status="implemented"
+    )
+    gap.assessment_update(
+        assessment=row(started, "9.2"),
+        actor=members[Role.ADMIN],
+        status="planned",
+        target_date=started.local_today().replace(year=2020),
+    )
+    dashboard = client.get(reverse("itsms:dashboard", kwargs={"org_slug": started.slug}))
+    html = dashboard.content.decode()
+    overall = round(100 * (1 + 0.25) / 57)
+    assert f"{overall} %" in html
+    assert "Overdue targets" in html and "9.2" in html
+    assert "Changed this week" in html
+    portfolio = client.get(reverse("itsms:portfolio")).content.decode()
+    assert f"{overall} %" in portfolio and "9.2 overdue since 2020" in portfolio
