@@ -38,7 +38,8 @@ RULE_TEXT = [
         "acting as a supplier) counts like any other: the organisation stays accountable for it."
     ),
     _(
-        "A heading is not assessed itself: it shows the average of the requirement clauses under it."
+        "A heading is not assessed itself: it shows the average of the requirement clauses "
+        "under it."
     ),
     _("Overall readiness is the average of all 57 requirement clauses; each counts the same."),
     _("Maturity (0–5) is recorded beside the status and does not change the score."),

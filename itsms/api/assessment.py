@@ -116,11 +116,14 @@ class ClauseAssessmentSerializer(serializers.ModelSerializer):
     def validate(self, attrs):
         organization = attrs.get("organization") or getattr(self.instance, "organization", None)
         owner = attrs.get("owner")
-        if owner is not None and organization is not None:
-            if not permissions.is_member(owner, organization):
-                raise serializers.ValidationError(
-                    {"owner": [_("The owner must be a member of the organisation.")]}
-                )
+        if (
+            owner is not None
+            and organization is not None
+            and not permissions.is_member(owner, organization)
+        ):
+            raise serializers.ValidationError(
+                {"owner": [_("The owner must be a member of the organisation.")]}
+            )
         clause = attrs.get("clause")
         if clause is not None and self.instance is None:
             if clause.children.exists():
