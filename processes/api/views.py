@@ -1,0 +1,246 @@
+"""API of the processes app. Tenant endpoints go through ``OrganizationScopedViewSet``;
+per-object rules (a contributor edits only their own processes) come from
+``processes.permissions``."""
+
+from __future__ import annotations
+
+from django.db.models import Count
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.response import Response
+
+from itsms import permissions
+from itsms.api.base import OrganizationScopedViewSet, scoped_list_schema
+from itsms.models import Clause
+from itsms.permissions import Capability
+
+from .. import selectors, services
+from ..filters import KpiFilterSet, KpiValueFilterSet, ProcessInstanceFilterSet, ServiceFilterSet
+from ..models import Kpi, KpiValue, ProcessInstance, Service
+from ..permissions import MANAGE, may_edit_process, may_manage
+from .serializers import (
+    CatalogueProcessSerializer,
+    KpiSerializer,
+    KpiValueSerializer,
+    ProcessInstanceSerializer,
+    ServiceSerializer,
+)
+
+
+def _referenced(queryset, value):
+    """The object ``value`` names in ``queryset`` (already limited to the user), or None."""
+    try:
+        return queryset.filter(pk=int(value)).first()
+    except (TypeError, ValueError):
+        return None
+
+
+def _require_edit(user, process):
+    if not may_edit_process(user, process):
+        raise exceptions.PermissionDenied(
+            _("Only the process owner or a consultant may change this process.")
+        )
+
+
+class ProcessCatalogueViewSet(viewsets.ReadOnlyModelViewSet):
+    """The clause-8 process catalogue (reference data, the same for every organisation)."""
+
+    serializer_class = CatalogueProcessSerializer
+    queryset = Clause.objects.none()  # get_queryset: the catalogue clauses
+    lookup_field = "number"
+    lookup_value_regex = r"8(?:\.[0-9]+)+"
+    filter_backends = []
+
+    def get_queryset(self):
+        return selectors.catalogue_clause_queryset()
+
+
+@scoped_list_schema
+class ProcessInstanceViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, OrganizationScopedViewSet
+):
+    """An organisation's clause-8 processes. PATCH with the ``version`` you loaded."""
+
+    serializer_class = ProcessInstanceSerializer
+    filterset_class = ProcessInstanceFilterSet
+    queryset = (
+        ProcessInstance.objects.select_related("organization", "clause__standard", "owner")
+        .annotate(kpi_count=Count("kpis", distinct=True))
+        .order_by("clause__order")
+    )
+    read_capability = Capability.VIEW
+    write_capability = Capability.ASSESS
+
+    def list(self, request, *args, **kwargs):
+        # Every organisation sees the full catalogue: create missing rows first.
+        services.process_instances_ensure(self.list_organization())
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(responses={200: ProcessInstanceSerializer})
+    def partial_update(self, request, *args, **kwargs):
+        instance = self.get_object()
+        _require_edit(request.user, instance)
+        serializer = self.get_serializer(instance, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        changes = dict(serializer.validated_data)
+        version = changes.pop("version", None)
+        if version is None:
+            raise exceptions.ValidationError(
+                {"version": [_("Send the version you loaded, to guard against lost updates.")]}
+            )
+        reassigning = "owner" in changes and changes["owner"] != instance.owner
+        if reassigning and not may_manage(request.user, instance.organization):
+            raise exceptions.PermissionDenied(
+                _("Only a consultant or an admin may assign the process to someone else.")
+            )
+        try:
+            updated = services.process_instance_update(
+                instance=instance, actor=request.user, version=version, **changes
+            )
+        except services.StaleEdit as exc:
+            return Response({"version": [str(exc)]}, status=status.HTTP_409_CONFLICT)
+        updated.kpi_count = getattr(instance, "kpi_count", 0)
+        return Response(self.get_serializer(updated).data)
+
+
+@scoped_list_schema
+class KpiViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    OrganizationScopedViewSet,
+):
+    """KPIs of the processes. Whoever may edit a process may change its KPIs."""
+
+    serializer_class = KpiSerializer
+    filterset_class = KpiFilterSet
+    queryset = Kpi.objects.select_related("organization", "process").order_by(
+        "process__clause__order", "name"
+    )
+    read_capability = Capability.VIEW
+    write_capability = Capability.ASSESS
+
+    def create(self, request, *args, **kwargs):
+        # Permission before validation: a viewer learns nothing from the payload's errors.
+        process = _referenced(
+            selectors.process_instances_of_user(request.user), request.data.get("process")
+        )
+        if process is not None:
+            _require_edit(request.user, process)
+        return super().create(request, *args, **kwargs)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        process = data.pop("process")
+        _require_edit(self.request.user, process)
+        serializer.instance = services.kpi_create(process=process, actor=self.request.user, **data)
+
+    def perform_update(self, serializer):
+        _require_edit(self.request.user, serializer.instance.process)
+        data = {k: v for k, v in serializer.validated_data.items() if k != "process"}
+        services.kpi_update(kpi=serializer.instance, actor=self.request.user, **data)
+
+    def perform_destroy(self, instance):
+        _require_edit(self.request.user, instance.process)
+        services.kpi_delete(kpi=instance, actor=self.request.user)
+
+
+@scoped_list_schema
+class KpiValueViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    OrganizationScopedViewSet,
+):
+    """Measured values of the KPIs, one per period; ``value`` must be a number."""
+
+    serializer_class = KpiValueSerializer
+    filterset_class = KpiValueFilterSet
+    queryset = KpiValue.objects.select_related("kpi", "recorded_by").order_by(
+        "kpi_id", "period_start"
+    )
+    read_capability = Capability.VIEW
+    write_capability = Capability.ASSESS
+
+    def create(self, request, *args, **kwargs):
+        kpi = _referenced(selectors.kpis_of_user(request.user), request.data.get("kpi"))
+        if kpi is not None:
+            _require_edit(request.user, kpi.process)
+        return super().create(request, *args, **kwargs)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        kpi = data.pop("kpi")
+        _require_edit(self.request.user, kpi.process)
+        serializer.instance = services.kpi_value_record(kpi=kpi, actor=self.request.user, **data)
+
+
+@scoped_list_schema
+class ServiceViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    OrganizationScopedViewSet,
+):
+    """The service portfolio with SLA targets per priority. Consultants and admins change it."""
+
+    serializer_class = ServiceSerializer
+    filterset_class = ServiceFilterSet
+    queryset = (
+        Service.objects.select_related("organization", "owner")
+        .prefetch_related("sla_targets", "processes", "clauses")
+        .order_by("name")
+    )
+    read_capability = Capability.VIEW
+    write_capability = MANAGE
+
+    def _related(self, serializer, data):
+        related = {}
+        for key in ("processes", "clauses"):
+            if key in data:
+                related[key] = data.pop(key)
+        if "sla_targets" in data:
+            related["sla_targets"] = serializer.to_internal_sla(data.pop("sla_targets"))
+        return related
+
+    def create(self, request, *args, **kwargs):
+        slug = request.data.get("organization")
+        organization = (
+            permissions.organizations_for(request.user).filter(slug=slug).first()
+            if isinstance(slug, str)
+            else None
+        )
+        if organization is not None:
+            self._require_manage(organization)
+        return super().create(request, *args, **kwargs)
+
+    def _require_manage(self, organization):
+        if not may_manage(self.request.user, organization):
+            raise exceptions.PermissionDenied(
+                _("Your role in this organisation does not allow this.")
+            )
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        organization = data.pop("organization")
+        self._require_manage(organization)
+        related = self._related(serializer, data)
+        serializer.instance = services.service_create(
+            organization=organization, actor=self.request.user, **related, **data
+        )
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("organization", None)
+        related = self._related(serializer, data)
+        services.service_update(
+            service=serializer.instance, actor=self.request.user, **related, **data
+        )
+
+    def perform_destroy(self, instance):
+        services.service_delete(service=instance, actor=self.request.user)

@@ -1,0 +1,1 @@
+"""Pages of the processes app; every organisation page goes through ``OrganizationMixin``."""
