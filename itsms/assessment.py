@@ -193,6 +193,22 @@ def readiness_of(organization: Organization) -> readiness.Readiness:
     return readiness.compute(leaf_numbers(), statuses)
 
 
+def evidenced_readiness_of(
+    organization: Organization, statuses: dict[str, str] | None = None
+) -> readiness.Readiness:
+    """Evidenced readiness (implemented + approved, unexpired evidence), in two queries."""
+    from .evidence.selectors import evidenced_clause_numbers
+
+    if statuses is None:
+        statuses = dict(
+            ClauseAssessment.objects.filter(organization=organization).values_list(
+                "clause__number", "status"
+            )
+        )
+    numbers = evidenced_clause_numbers(organization, organization.local_today())
+    return readiness.evidenced(leaf_numbers(), statuses, numbers)
+
+
 _LEAVES: list[str] | None = None
 
 

@@ -9,8 +9,10 @@
 - Overall readiness is the average of all 57 requirement clauses, so each counts the same.
 - Maturity (0–5) is recorded beside the status and does not change the score.
 
-"Self-assessed" readiness is this score; "evidenced" readiness (implemented and backed by
-approved evidence) arrives with the evidence documents.
+"Self-assessed" readiness is this score. "Evidenced" readiness counts only what an auditor
+can sample: a requirement clause scores 100 % when it is implemented AND at least one
+approved, unexpired, non-deleted evidence item is linked to it, otherwise 0 %; headings and
+the overall figure average the clauses the same way (``evidenced``).
 """
 
 from __future__ import annotations
@@ -43,6 +45,11 @@ RULE_TEXT = [
     ),
     _("Overall readiness is the average of all 57 requirement clauses; each counts the same."),
     _("Maturity (0–5) is recorded beside the status and does not change the score."),
+    _(
+        "Evidenced readiness counts a requirement clause only when it is implemented and at "
+        "least one approved, unexpired evidence item is linked to it; drafts, documents in "
+        "review, expired, superseded and deleted evidence do not count."
+    ),
 ]
 
 
@@ -95,3 +102,16 @@ def compute(leaves: Iterable[str], statuses: Mapping[str, str]) -> Readiness:
             counts[heading] = counts.get(heading, 0) + 1
     headings = {h: sums[h] / counts[h] for h in sums}
     return Readiness(overall=total / len(leaves), headings=headings, leaf_count=len(leaves))
+
+
+def evidenced(
+    leaves: Iterable[str], statuses: Mapping[str, str], evidenced_numbers: Iterable[str]
+) -> Readiness:
+    """Evidenced readiness: implemented AND backed by counting evidence, else nothing."""
+    backed = set(evidenced_numbers)
+    implemented = {
+        number: "implemented"
+        for number, status in statuses.items()
+        if status == "implemented" and number in backed
+    }
+    return compute(leaves, implemented)

@@ -28,3 +28,28 @@ def clear_expired_sessions() -> None:
     """Remove expired sessions (Django leaves this to a periodic job)."""
     engine = import_module(settings.SESSION_ENGINE)
     engine.SessionStore.clear_expired()
+
+
+@shared_task(acks_late=True)
+def expire_evidence() -> int:
+    """Daily: mark approved evidence past its review-by date as expired, notify each owner."""
+    from .evidence.services import evidence_expire_due
+
+    return len(evidence_expire_due())
+
+
+@shared_task(bind=True, acks_late=True, max_retries=5, default_retry_delay=30)
+def send_evidence_expired_email(self, evidence_id: int, user_id: int) -> bool:
+    """Email an owner that their evidence expired; retried with back-off."""
+    from .evidence.services import evidence_expired_send_email
+    from .models import Evidence, User
+
+    evidence = Evidence.objects.select_related("organization").filter(pk=evidence_id).first()
+    recipient = User.objects.filter(pk=user_id, is_active=True).first()
+    if evidence is None or recipient is None:
+        return False
+    try:
+        evidence_expired_send_email(evidence, recipient)
+    except OSError as exc:  # SMTP unreachable, refused, timed out
+        raise self.retry(exc=exc, countdown=30 * 2**self.request.retries) from exc
+    return True

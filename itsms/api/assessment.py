@@ -257,12 +257,22 @@ class ReadinessSerializer(serializers.Serializer):
         many=True,
     )
     headings = serializers.DictField(child=serializers.IntegerField())
+    evidenced_percent = serializers.IntegerField(
+        help_text=_("Implemented clauses backed by approved, unexpired evidence.")
+    )
+    evidenced_chapters = inline_serializer(
+        "ChapterEvidencedReadiness",
+        {"number": serializers.CharField(), "percent": serializers.IntegerField()},
+        many=True,
+    )
+    evidenced_headings = serializers.DictField(child=serializers.IntegerField())
     rule = serializers.ListField(child=serializers.CharField())
 
 
 @scoped_list_schema
 class ReadinessViewSet(OrganizationScopedViewSet):
-    """Self-assessed readiness of an organisation, overall, per chapter and per heading."""
+    """Self-assessed and evidenced readiness of an organisation, overall, per chapter and
+    per heading."""
 
     queryset = ClauseAssessment.objects.all()
     serializer_class = ReadinessSerializer
@@ -272,6 +282,7 @@ class ReadinessViewSet(OrganizationScopedViewSet):
     def list(self, request):
         organization = self.list_organization()
         score = gap.readiness_of(organization)
+        evidenced = gap.evidenced_readiness_of(organization)
         from ..readiness import RULE_TEXT, percent
 
         return Response(
@@ -280,6 +291,11 @@ class ReadinessViewSet(OrganizationScopedViewSet):
                 "overall_percent": score.overall_percent,
                 "chapters": [{"number": n, "percent": p} for n, p in score.chapters()],
                 "headings": {n: percent(v) for n, v in score.headings.items()},
+                "evidenced_percent": evidenced.overall_percent,
+                "evidenced_chapters": [
+                    {"number": n, "percent": p} for n, p in evidenced.chapters()
+                ],
+                "evidenced_headings": {n: percent(v) for n, v in evidenced.headings.items()},
                 "rule": [str(line) for line in RULE_TEXT],
             }
         )

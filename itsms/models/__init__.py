@@ -1,11 +1,26 @@
-"""Core models: users, organisations (tenants), memberships, invitations, the clause tree."""
+"""Core models: users, organisations (tenants), memberships, invitations, the clause tree,
+evidence documents, notifications."""
 
 from .assessment import ClauseAssessment, GapAssessment, OtherParty, Status
+from .evidence import (
+    Confidentiality,
+    DocumentStatus,
+    Evidence,
+    EvidenceKind,
+    EvidenceVersion,
+)
+from .notifications import Notification
 from .standards import Clause, ClauseCorrelation, Standard
 from .tenancy import Invitation, Membership, Organization, Role, TenantModel
 from .users import User
 
 __all__ = [
+    "Confidentiality",
+    "DocumentStatus",
+    "Evidence",
+    "EvidenceKind",
+    "EvidenceVersion",
+    "Notification",
     "ClauseAssessment",
     "GapAssessment",
     "OtherParty",

@@ -236,6 +236,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "EvidenceKindEnum": "itsms.models.evidence.EvidenceKind",
+        "EvidenceStatusEnum": "itsms.models.evidence.DocumentStatus",
+        "ConfidentialityEnum": "itsms.models.evidence.Confidentiality",
+        "CorrelationKindEnum": "itsms.models.standards.ClauseCorrelation.Kind",
+    },
 }
 
 GUARDIAN_RAISE_403 = False
@@ -244,6 +250,27 @@ ANONYMOUS_USER_NAME = None
 
 # Product rules that a deployment may change.
 INVITATION_TTL_DAYS = env.int("INVITATION_TTL_DAYS", default=14)
+
+# Evidence documents: the largest file accepted, checked before anything is stored.
+EVIDENCE_MAX_UPLOAD_MB = env.int("EVIDENCE_MAX_UPLOAD_MB", default=50)
+# Where evidence files live: "local" (MEDIA_ROOT) or "s3" (any S3-compatible service, through
+# django-storages; files stay private and are only ever streamed by permission-checked views).
+EVIDENCE_STORAGE = env.str("EVIDENCE_STORAGE", default="local")
+if EVIDENCE_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("AWS_LOCATION", default=""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 
 LOGGING = {
     "version": 1,

@@ -13,6 +13,8 @@ from django.views.generic import TemplateView, View
 
 from .. import assessment as gap
 from .. import hooks, readiness
+from ..evidence import access
+from ..evidence import selectors as evidence_selectors
 from ..forms import BulkAssignForm, ClauseAssessmentForm
 from ..models import Clause, ClauseAssessment, Status, User
 from ..permissions import Capability
@@ -122,6 +124,16 @@ class AssessmentRowView(OrganizationMixin, View):
                 "assessment": assessment,
                 "entries": entries,
                 "can_edit": gap.may_edit(request.user, self.membership, assessment),
+                "may_read_evidence": access.may_read(
+                    request.user, self.organization, self.membership
+                ),
+                "evidence_items": (
+                    evidence_selectors.evidence_for_clause(self.organization, assessment.clause)
+                    if access.may_read(request.user, self.organization, self.membership)
+                    else []
+                ),
+                "today": self.organization.local_today(),
+                "can_upload_evidence": self.can(Capability.UPLOAD_EVIDENCE),
             },
         )
 
@@ -257,14 +269,23 @@ class DashboardView(OrganizationMixin, TemplateView):
             key=lambda n: (order[n["assessment"].status], n["clause"].order),
         )[:10]
         headings_by_number = {n["clause"].number: n for n in nodes if n["is_heading"]}
+        statuses = {n["clause"].number: n["assessment"].status for n in leaves}
+        evidenced = gap.evidenced_readiness_of(self.organization, statuses=statuses)
+        evidenced_chapters = dict(evidenced.chapters())
         chapters = [
-            {"number": number, "title": headings_by_number[number]["clause"].title, "percent": pct}
+            {
+                "number": number,
+                "title": headings_by_number[number]["clause"].title,
+                "percent": pct,
+                "evidenced": evidenced_chapters.get(number, 0),
+            }
             for number, pct in score.chapters()
         ]
         week_ago = timezone.now() - timedelta(days=7)
         context.update(
             started=started,
             score=score,
+            evidenced=evidenced,
             chapters=chapters,
             bars_height=10 * len(chapters),
             weakest=sorted(chapters, key=lambda c: c["percent"])[:2] if started else [],

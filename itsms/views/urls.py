@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from . import account, assessment, clauses, invitations, members, organizations
+from . import (
+    account,
+    assessment,
+    clauses,
+    evidence,
+    invitations,
+    members,
+    notifications,
+    organizations,
+)
 
 app_name = "itsms"
 
@@ -62,4 +71,63 @@ urlpatterns = [
     ),
     path(org + "my-work/", assessment.MyWorkView.as_view(), name="my_work"),
     path(org + "dashboard/", assessment.DashboardView.as_view(), name="dashboard"),
+    path(org + "evidence/", evidence.EvidenceListView.as_view(), name="evidence_list"),
+    path(
+        org + "evidence/export.csv", evidence.EvidenceExportView.as_view(), name="evidence_export"
+    ),
+    path(org + "evidence/upload/", evidence.EvidenceUploadView.as_view(), name="evidence_upload"),
+    path(org + "evidence/<int:pk>/", evidence.EvidenceDetailView.as_view(), name="evidence_detail"),
+    path(
+        org + "evidence/<int:pk>/edit/", evidence.EvidenceEditView.as_view(), name="evidence_edit"
+    ),
+    path(
+        org + "evidence/<int:pk>/versions/new/",
+        evidence.EvidenceVersionUploadView.as_view(),
+        name="evidence_version_upload",
+    ),
+    path(
+        org + "evidence/<int:pk>/status/",
+        evidence.EvidenceTransitionView.as_view(),
+        name="evidence_transition",
+    ),
+    path(
+        org + "evidence/<int:pk>/delete/",
+        evidence.EvidenceDeleteView.as_view(),
+        name="evidence_delete",
+    ),
+    path(
+        org + "evidence/<int:pk>/restore/",
+        evidence.EvidenceRestoreView.as_view(),
+        name="evidence_restore",
+    ),
+    path(
+        org + "evidence/<int:pk>/download/",
+        evidence.EvidenceDownloadView.as_view(),
+        name="evidence_download",
+    ),
+    path(
+        org + "evidence/versions/<int:pk>/download/",
+        evidence.EvidenceVersionDownloadView.as_view(),
+        name="evidence_version_download",
+    ),
+    path(
+        org + "notifications/",
+        notifications.NotificationListView.as_view(),
+        name="notification_list",
+    ),
+    path(
+        org + "notifications/unread/",
+        notifications.NotificationUnreadView.as_view(),
+        name="notification_unread",
+    ),
+    path(
+        org + "notifications/read-all/",
+        notifications.NotificationReadAllView.as_view(),
+        name="notification_read_all",
+    ),
+    path(
+        org + "notifications/<int:pk>/read/",
+        notifications.NotificationReadView.as_view(),
+        name="notification_read",
+    ),
 ]

@@ -7,13 +7,17 @@ a new model joins the isolation sweep by adding one line here.
 import importlib
 
 from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from itsms.models import (
     Clause,
     ClauseAssessment,
+    Evidence,
+    EvidenceVersion,
     GapAssessment,
     Invitation,
     Membership,
+    Notification,
     Organization,
     Role,
     TenantModel,
@@ -49,11 +53,51 @@ def _clause_assessment(org, marker):
     )
 
 
+def _evidence(org, marker):
+    """An evidence item with one real stored file (so its download routes answer)."""
+    from itsms.evidence import services as evidence_services
+
+    existing = Evidence.objects.filter(organization=org, title__startswith=marker).first()
+    if existing is not None:
+        return existing
+    owner = UserFactory(
+        email=f"{marker}-evidence@{org.slug}.example", full_name=f"{marker} Evidence Owner"
+    )
+    MembershipFactory(organization=org, user=owner, role=Role.CONTRIBUTOR)
+    return evidence_services.evidence_create(
+        organization=org,
+        actor=owner,
+        upload=SimpleUploadedFile(
+            f"{marker}-incident-procedure.txt", f"{marker} incident procedure\n".encode()
+        ),
+        title=f"{marker} incident procedure",
+        description=f"{marker} how incidents are handled",
+        kind="procedure",
+        clauses=[Clause.objects.get(standard__code="iso20000-1-2018", number="8.6.1")],
+        change_note=f"{marker} first issue",
+    )
+
+
+def _evidence_version(org, marker):
+    return _evidence(org, marker).current_version
+
+
+def _notification(org, marker):
+    user = UserFactory(
+        email=f"{marker}-notified@{org.slug}.example", full_name=f"{marker} Notified"
+    )
+    MembershipFactory(organization=org, user=user, role=Role.VIEWER)
+    return Notification.objects.create(organization=org, user=user, text=f"{marker} expired")
+
+
 BUILDERS = {
     Membership: _membership,
     Invitation: _invitation,
     GapAssessment: _gap_assessment,
     ClauseAssessment: _clause_assessment,
+    Evidence: _evidence,
+    EvidenceVersion: _evidence_version,
+    Notification: _notification,
 }
 # Each app contributes builders of its own models in ``<app>/tests/builders.py`` as
 # ``BUILDERS = {Model: callable(org, marker) -> instance}``; they are collected here.
