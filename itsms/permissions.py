@@ -48,15 +48,25 @@ GRANTABLE_ROLES: dict[str, frozenset[str]] = {
 }
 
 
+AUDIT_READER_PERM = "itsms.view_organization"
+
+
 def membership_of(user, organization: Organization) -> Membership | None:
-    """The user's membership in the organisation, or None (cached on the user for the request)."""
+    """The user's membership in the organisation, or None (cached on the user for the request).
+
+    An auditor assigned to one of the organisation's audits without being a member holds the
+    object permission ``AUDIT_READER_PERM`` on the organisation while the assignment lasts;
+    they get an unsaved membership with the auditor role: read-only, findings only where
+    assigned.
+    """
     if not user or not user.is_authenticated:
         return None
     cache = user.__dict__.setdefault("_membership_cache", {})
     if organization.pk not in cache:
-        cache[organization.pk] = Membership.objects.filter(
-            user=user, organization=organization
-        ).first()
+        membership = Membership.objects.filter(user=user, organization=organization).first()
+        if membership is None and can_on(user, AUDIT_READER_PERM, organization):
+            membership = Membership(organization=organization, user=user, role=Role.AUDITOR)
+        cache[organization.pk] = membership
     return cache[organization.pk]
 
 
@@ -86,12 +96,36 @@ def roles_grantable_by(user, organization: Organization) -> list[str]:
 
 
 def organizations_for(user):
-    """Every organisation the user is a member of (the portfolio)."""
+    """Every organisation the user is a member of, or audits as an assigned auditor."""
     if not user.is_authenticated:
         return Organization.objects.none()
+    audited = get_objects_for_user(
+        user,
+        AUDIT_READER_PERM,
+        klass=Organization,
+        accept_global_perms=False,
+        with_superuser=False,
+    ).values("pk")
     return Organization.objects.filter(
-        pk__in=Membership.objects.filter(user=user).values("organization")
+        models.Q(pk__in=member_organizations(user)) | models.Q(pk__in=audited)
     )
+
+
+def member_organizations(user):
+    """Ids of the organisations the user is a real member of (a subquery)."""
+    return Membership.objects.filter(user=user).values("organization")
+
+
+def grant_audit_reader(user, organization: Organization) -> None:
+    """Let an assigned auditor who is not a member read the organisation (the audits app calls
+    this when the assignment starts and ``revoke_audit_reader`` when the last one ends)."""
+    grant(user, AUDIT_READER_PERM, organization)
+    user.__dict__.pop("_membership_cache", None)
+
+
+def revoke_audit_reader(user, organization: Organization) -> None:
+    revoke(user, AUDIT_READER_PERM, organization)
+    user.__dict__.pop("_membership_cache", None)
 
 
 # --- object permissions (django-guardian) --------------------------------------------

@@ -57,6 +57,15 @@ GLOBAL_ROUTES = {
     "itsms:clauses": "reference data",
     "itsms:clause_tree": "reference data",
     "itsms:clause_detail": "reference data",
+    "processes:catalogue": "reference data: the clause-8 process catalogue",
+    "audits:invitation_accept": "reached by a secret single-use token (audits/tests)",
+    "certification:portfolio_calendar": "the user's own organisations (checked for the marker)",
+    "certification:ical_feed": "reached by the user's secret feed token (certification/tests)",
+    "certification:reminder_settings": "the user's own preferences",
+    "certification:feed_create": "the user's own feed",
+    "certification:feed_revoke": "the user's own feed",
+    "processes-api:process-catalogue-list": "reference data",
+    "processes-api:process-catalogue-detail": "reference data",
 }
 
 #: Values for keywords of global routes.

@@ -77,3 +77,63 @@ def test_api_lists_use_constant_queries(
     with django_assert_max_num_queries(budget) as large:
         assert api_client.get(url, params).status_code == 200
     assert len(small.captured_queries) == len(large.captured_queries)
+
+
+def grow_assessment(org, actor, n):
+    """n more members, each owning a clause, and n more recorded changes."""
+    from itsms import assessment as gap
+    from itsms.models import ClauseAssessment
+
+    gap.gap_assessment_start(organization=org, actor=actor)
+    grow(org, actor, n)
+    rows = list(ClauseAssessment.objects.filter(organization=org).order_by("clause__order"))
+    owners = list(User.objects.filter(memberships__organization=org)[:n])
+    for i in range(n):
+        gap.assessment_update(
+            assessment=rows[i % len(rows)],
+            actor=actor,
+            status=["planned", "partial", "implemented"][i % 3],
+            owner=owners[i % len(owners)],
+        )
+
+
+@pytest.mark.parametrize(
+    "url_name,budget",
+    [
+        ("itsms:assessment", 16),
+        ("itsms:dashboard", 24),
+        ("itsms:my_work", 16),
+        ("itsms:portfolio", 10),
+    ],
+)
+def test_assessment_pages_use_constant_queries(
+    client, org_a, consultant, django_assert_max_num_queries, url_name, budget
+):
+    client.force_login(consultant)
+    kwargs = {} if url_name == "itsms:portfolio" else {"org_slug": org_a.slug}
+    url = reverse(url_name, kwargs=kwargs)
+    grow_assessment(org_a, consultant, 10)
+    client.get(url)
+    small = count_queries(django_assert_max_num_queries, client, url, budget)
+    grow_assessment(org_a, consultant, 120)
+    large = count_queries(django_assert_max_num_queries, client, url, budget)
+    assert small == large
+
+
+@pytest.mark.parametrize(
+    "url_name,budget", [("itsms-api:assessment-list", 8), ("itsms-api:readiness-list", 8)]
+)
+def test_assessment_api_uses_constant_queries(
+    api_client, org_a, consultant, django_assert_max_num_queries, url_name, budget
+):
+    api_client.force_authenticate(consultant)
+    url = reverse(url_name)
+    params = {"organization": org_a.slug}
+    grow_assessment(org_a, consultant, 10)
+    api_client.get(url, params)
+    with django_assert_max_num_queries(budget) as small:
+        assert api_client.get(url, params).status_code == 200
+    grow_assessment(org_a, consultant, 120)
+    with django_assert_max_num_queries(budget) as large:
+        assert api_client.get(url, params).status_code == 200
+    assert len(small.captured_queries) == len(large.captured_queries)

@@ -48,7 +48,8 @@ def _methods(callback):
     actions = getattr(callback, "actions", None)
     if actions:
         # DRF adds "head" to this dict on the first request; HEAD mirrors GET anyway.
-        return sorted(m.upper() for m in actions if m not in ("head", "options"))
+        allowed = set(callback.cls.http_method_names)
+        return sorted(m.upper() for m in actions if m not in ("head", "options") and m in allowed)
     view_class = getattr(callback, "view_class", None)
     if view_class is not None:
         return sorted(

@@ -1,0 +1,250 @@
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from itsms import permissions
+from itsms.models import Clause, Organization, User
+from itsms.reference import PRIMARY
+
+from .. import selectors
+from ..models import Audit, CertificationBody, CorrectiveAction, Finding, PlanSession
+
+
+class OrgScopedMixin:
+    """Foreign keys may only name objects of the same organisation (or the user's orgs)."""
+
+    def _org_field(self):
+        request = self.context.get("request")
+        field = serializers.SlugRelatedField(
+            slug_field="slug",
+            queryset=Organization.objects.none(),
+            help_text=_("Slug of the organisation (on create)."),
+        )
+        if request is not None and request.user.is_authenticated:
+            field.queryset = permissions.organizations_for(request.user)
+        return field
+
+
+class CertificationBodySerializer(OrgScopedMixin, serializers.ModelSerializer):
+    class Meta:
+        model = CertificationBody
+        fields = [
+            "id",
+            "organization",
+            "name",
+            "accreditation",
+            "contacts",
+            "response_window_days",
+            "transition_cutoff",
+        ]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["organization"] = self._org_field()
+        if self.instance is not None:
+            fields["organization"].read_only = True
+        return fields
+
+
+class RecommendationSerializer(serializers.Serializer):
+    recommended = serializers.BooleanField()
+    reasons = serializers.ListField(child=serializers.CharField())
+    repeat_stage2 = serializers.BooleanField()
+
+
+class AuditSerializer(OrgScopedMixin, serializers.ModelSerializer):
+    certification_body = serializers.PrimaryKeyRelatedField(
+        queryset=CertificationBody.objects.none(), required=False, allow_null=True
+    )
+    audit_guide = serializers.SlugRelatedField(
+        slug_field="email", queryset=User.objects.all(), required=False, allow_null=True
+    )
+    scope_clauses = serializers.SlugRelatedField(
+        slug_field="number",
+        many=True,
+        required=False,
+        queryset=Clause.objects.filter(standard__code=PRIMARY),
+    )
+    response_deadline = serializers.DateField(read_only=True)
+    recommendation = serializers.SerializerMethodField()
+    version = serializers.IntegerField(required=False)
+
+    class Meta:
+        model = Audit
+        fields = [
+            "id",
+            "organization",
+            "kind",
+            "title",
+            "certification_body",
+            "audit_guide",
+            "planned_start",
+            "planned_end",
+            "actual_start",
+            "actual_end",
+            "scope_clauses",
+            "scope_sites",
+            "objectives",
+            "status",
+            "closing_meeting_on",
+            "response_deadline",
+            "recommendation",
+            "version",
+        ]
+        read_only_fields = ["status", "closing_meeting_on"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["organization"] = self._org_field()
+        if self.instance is not None:
+            fields["organization"].read_only = True
+        request = self.context.get("request")
+        if request is not None and request.user.is_authenticated:
+            fields["certification_body"].queryset = selectors.bodies_visible_to(request.user)
+        return fields
+
+    @extend_schema_field(RecommendationSerializer)
+    def get_recommendation(self, obj):
+        result = selectors.recommendation_for(obj)
+        return {
+            "recommended": result.recommended,
+            "reasons": result.reasons,
+            "repeat_stage2": result.repeat_stage2,
+        }
+
+    def validate(self, attrs):
+        organization = attrs.get("organization") or getattr(self.instance, "organization", None)
+        body = attrs.get("certification_body")
+        if body is not None and body.organization_id != organization.pk:
+            raise serializers.ValidationError(
+                {"certification_body": [_("Choose a certification body of this organisation.")]}
+            )
+        guide = attrs.get("audit_guide")
+        if guide is not None and not permissions.is_member(guide, organization):
+            raise serializers.ValidationError(
+                {"audit_guide": [_("The audit guide must be a member of the organisation.")]}
+            )
+        return attrs
+
+
+class PlanSessionSerializer(serializers.ModelSerializer):
+    audit = serializers.PrimaryKeyRelatedField(queryset=Audit.objects.none())
+    clause = serializers.SlugRelatedField(
+        slug_field="number",
+        required=False,
+        allow_null=True,
+        queryset=Clause.objects.filter(standard__code=PRIMARY),
+    )
+
+    class Meta:
+        model = PlanSession
+        fields = ["id", "audit", "starts_at", "ends_at", "clause", "topic", "auditee", "location"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None and request.user.is_authenticated:
+            self.fields["audit"].queryset = selectors.audits_visible_to(request.user)
+
+
+class FindingSerializer(serializers.ModelSerializer):
+    audit = serializers.PrimaryKeyRelatedField(queryset=Audit.objects.none())
+    clause = serializers.SlugRelatedField(
+        slug_field="number",
+        required=False,
+        allow_null=True,
+        queryset=Clause.objects.filter(standard__code=PRIMARY),
+    )
+    reference = serializers.CharField(read_only=True)
+    response_deadline = serializers.DateField(read_only=True)
+    version = serializers.IntegerField(required=False)
+
+    class Meta:
+        model = Finding
+        fields = [
+            "id",
+            "audit",
+            "reference",
+            "number",
+            "grade",
+            "clause",
+            "statement",
+            "requirement",
+            "objective_evidence",
+            "response_deadline",
+            "recorded_at",
+            "version",
+        ]
+        read_only_fields = ["number", "recorded_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None and request.user.is_authenticated:
+            self.fields["audit"].queryset = selectors.audits_visible_to(request.user)
+        if self.instance is not None and not isinstance(self.instance, list):
+            self.fields["audit"].read_only = True
+
+    def validate(self, attrs):
+        grade = attrs.get("grade") or getattr(self.instance, "grade", None)
+        clause = attrs.get("clause", getattr(self.instance, "clause", None))
+        if grade in ("major", "minor") and clause is None:
+            raise serializers.ValidationError(
+                {"clause": [_("A nonconformity names the clause not met.")]}
+            )
+        return attrs
+
+
+class CorrectiveActionSerializer(serializers.ModelSerializer):
+    finding = serializers.CharField(source="finding.reference", read_only=True)
+    audit = serializers.IntegerField(source="finding.audit_id", read_only=True)
+    grade = serializers.CharField(source="finding.grade", read_only=True)
+    response_deadline = serializers.DateField(source="finding.response_deadline", read_only=True)
+    owner = serializers.SlugRelatedField(
+        slug_field="email", queryset=User.objects.all(), required=False, allow_null=True
+    )
+    overdue = serializers.SerializerMethodField()
+    version = serializers.IntegerField(required=False)
+
+    class Meta:
+        model = CorrectiveAction
+        fields = [
+            "id",
+            "finding",
+            "audit",
+            "grade",
+            "response_deadline",
+            "correction",
+            "root_cause",
+            "plan",
+            "owner",
+            "target_date",
+            "state",
+            "auditor_comment",
+            "submitted_at",
+            "accepted_on",
+            "implemented_on",
+            "verified_on",
+            "overdue",
+            "version",
+        ]
+        read_only_fields = [
+            "state",
+            "auditor_comment",
+            "submitted_at",
+            "accepted_on",
+            "implemented_on",
+            "verified_on",
+        ]
+
+    def get_overdue(self, obj) -> bool:
+        return obj.is_overdue(obj.organization.local_today())
+
+
+class TransitionSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(required=False)
+
+
+class ClosingMeetingSerializer(serializers.Serializer):
+    held_on = serializers.DateField()

@@ -1,0 +1,251 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from itsms.models import Clause, User
+from itsms.reference import PRIMARY
+
+from .models import (
+    Audit,
+    AuditAssignment,
+    AuditNote,
+    CertificationBody,
+    Finding,
+    Grade,
+    PlanSession,
+)
+
+
+def _members(organization):
+    return User.objects.filter(memberships__organization=organization).order_by(
+        "full_name", "email"
+    )
+
+
+def _clauses():
+    return Clause.objects.filter(standard__code=PRIMARY).order_by("order")
+
+
+class ClauseChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.number} {obj.title}"
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name()
+
+
+class CertificationBodyForm(forms.ModelForm):
+    class Meta:
+        model = CertificationBody
+        fields = ["name", "accreditation", "contacts", "response_window_days", "transition_cutoff"]
+        widgets = {
+            "contacts": forms.Textarea(attrs={"rows": 3}),
+            "transition_cutoff": forms.DateInput(attrs={"type": "date"}),
+        }
+
+
+class AuditForm(forms.ModelForm):
+    """Plan or edit an audit; every choice is limited to the organisation's own objects."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Audit
+        fields = [
+            "kind",
+            "title",
+            "certification_body",
+            "audit_guide",
+            "planned_start",
+            "planned_end",
+            "actual_start",
+            "actual_end",
+            "scope_clauses",
+            "scope_processes",
+            "scope_services",
+            "scope_sites",
+            "objectives",
+        ]
+        widgets = {
+            f: forms.DateInput(attrs={"type": "date"})
+            for f in ("planned_start", "planned_end", "actual_start", "actual_end")
+        } | {
+            "objectives": forms.Textarea(attrs={"rows": 3}),
+            "scope_sites": forms.Textarea(attrs={"rows": 2}),
+            "scope_clauses": forms.SelectMultiple(attrs={"size": 8}),
+            "scope_processes": forms.SelectMultiple(attrs={"size": 6}),
+            "scope_services": forms.SelectMultiple(attrs={"size": 4}),
+        }
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        from processes.models import ProcessInstance, Service
+
+        self.fields["certification_body"].queryset = CertificationBody.objects.filter(
+            organization=organization
+        )
+        self.fields["audit_guide"].queryset = _members(organization)
+        self.fields["audit_guide"].label_from_instance = lambda u: u.get_full_name()
+        self.fields["scope_clauses"].queryset = _clauses()
+        self.fields["scope_clauses"].label_from_instance = lambda c: f"{c.number} {c.title}"
+        self.fields["scope_processes"].queryset = (
+            ProcessInstance.objects.filter(organization=organization)
+            .select_related("clause")
+            .order_by("clause__order")
+        )
+        self.fields["scope_processes"].label_from_instance = lambda p: (
+            f"{p.clause.number} {p.clause.title}"
+        )
+        self.fields["scope_services"].queryset = Service.objects.filter(organization=organization)
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+
+class AssignForm(forms.Form):
+    user = PersonChoiceField(label=_("Auditor (member)"), queryset=None, required=False)
+    email = forms.EmailField(
+        label=_("…or invite an external auditor by email"),
+        required=False,
+        help_text=_("They get a link to this audit only, valid for 14 days."),
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=AuditAssignment.Role.choices)
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = _members(organization)
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("user")) == bool(data.get("email")):
+            raise forms.ValidationError(
+                _("Choose a member or give an email address (one of them).")
+            )
+        return data
+
+
+class SessionForm(forms.ModelForm):
+    class Meta:
+        model = PlanSession
+        fields = ["starts_at", "ends_at", "clause", "process", "topic", "auditee", "location"]
+        widgets = {
+            "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+            "ends_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        }
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        from processes.models import ProcessInstance
+
+        self.fields["clause"].queryset = _clauses()
+        self.fields["clause"].label_from_instance = lambda c: f"{c.number} {c.title}"
+        self.fields["process"].queryset = (
+            ProcessInstance.objects.filter(organization=organization)
+            .select_related("clause")
+            .order_by("clause__order")
+        )
+        self.fields["process"].label_from_instance = lambda p: f"{p.clause.number} {p.clause.title}"
+
+
+class NoteForm(forms.ModelForm):
+    class Meta:
+        model = AuditNote
+        fields = ["kind", "clause", "subject", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["clause"].queryset = _clauses()
+        self.fields["clause"].label_from_instance = lambda c: f"{c.number} {c.title}"
+
+
+class FindingForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Finding
+        fields = ["grade", "clause", "statement", "requirement", "objective_evidence", "evidence"]
+        widgets = {
+            "evidence": forms.SelectMultiple(attrs={"size": 4}),
+            "grade": forms.RadioSelect,
+            "statement": forms.Textarea(attrs={"rows": 3}),
+            "requirement": forms.Textarea(attrs={"rows": 2}),
+            "objective_evidence": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, organization=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from itsms.models import Evidence
+
+        self.fields["evidence"].queryset = (
+            Evidence.objects.filter(organization=organization, deleted_at__isnull=True)
+            if organization is not None
+            else Evidence.objects.none()
+        )
+        self.fields["evidence"].help_text = _("Evidence items sampled (optional).")
+        self.fields["grade"].choices = Grade.choices  # no empty choice: a finding has a grade
+        self.fields["clause"].queryset = _clauses()
+        self.fields["clause"].label_from_instance = lambda c: f"{c.number} {c.title}"
+        self.fields["clause"].help_text = _("Required for a nonconformity.")
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+
+class ClosingMeetingForm(forms.Form):
+    held_on = forms.DateField(
+        label=_("Closing meeting held on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class PlanNextForm(forms.Form):
+    planned_start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    planned_end = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("planned_start")
+            and data.get("planned_end")
+            and (data["planned_end"] < data["planned_start"])
+        ):
+            self.add_error("planned_end", _("The end is before the start."))
+        return data
+
+
+class ActionAnswerForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    correction = forms.CharField(
+        label=_("Correction"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    root_cause = forms.CharField(
+        label=_("Root-cause analysis"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    plan = forms.CharField(
+        label=_("Corrective-action plan"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    owner = PersonChoiceField(label=_("Owner"), queryset=None, required=False)
+    target_date = forms.DateField(
+        label=_("Target date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    evidence = forms.ModelMultipleChoiceField(
+        label=_("Evidence"),
+        queryset=None,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        from itsms.models import Evidence
+
+        self.fields["owner"].queryset = _members(organization)
+        self.fields["evidence"].queryset = Evidence.objects.filter(
+            organization=organization, deleted_at__isnull=True
+        )
+
+
+class ReviewForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    comment = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )

@@ -1,0 +1,94 @@
+"""Inviting an external auditor to one audit by email, with an expiring single-use link."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from itsms.models import Invitation, User
+
+from . import services
+from .models import Audit, AuditInvitation
+
+
+def _by_token(token: str):
+    from itsms.models.tenancy import _hash_token
+
+    return AuditInvitation.objects.select_related("audit__organization").filter(
+        token_hash=_hash_token(token)
+    )
+
+
+@transaction.atomic
+def audit_invitation_create(*, audit: Audit, actor, email: str, role: str) -> str:
+    email = email.strip().lower()
+    token, token_hash = Invitation.new_token()
+    invitation = AuditInvitation.objects.create(
+        organization=audit.organization,
+        audit=audit,
+        email=email,
+        role=role,
+        token_hash=token_hash,
+        invited_by=actor,
+        expires_at=timezone.now() + timedelta(days=settings.INVITATION_TTL_DAYS),
+    )
+    link = settings.SITE_URL.rstrip("/") + reverse("audits:invitation_accept", args=[token])
+    transaction.on_commit(lambda: _send(invitation, link))
+    return token
+
+
+def _send(invitation: AuditInvitation, link: str) -> None:
+    with translation.override(invitation.audit.organization.language):
+        subject = _("You are invited to audit %(org)s: %(audit)s") % {
+            "org": invitation.audit.organization.name,
+            "audit": invitation.audit.title,
+        }
+        body = render_to_string(
+            "audits/email/invitation.txt", {"invitation": invitation, "link": link}
+        )
+    send_mail(subject, body, None, [invitation.email])
+
+
+class AuditInvitationError(Exception):
+    pass
+
+
+def invitation_for(token: str) -> AuditInvitation:
+    invitation = _by_token(token).first()
+    if invitation is None:
+        raise AuditInvitationError(_("This invitation link is not valid."))
+    if invitation.accepted_at is not None:
+        raise AuditInvitationError(_("This invitation has already been used."))
+    if invitation.expires_at <= timezone.now():
+        raise AuditInvitationError(_("This invitation has expired. Ask for a new one."))
+    return invitation
+
+
+@transaction.atomic
+def audit_invitation_accept(*, token: str, user: User | None, full_name="", password="") -> User:
+    invitation = invitation_for(token)
+    AuditInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if user is None:
+        if User.objects.filter(email__iexact=invitation.email).exists():
+            raise AuditInvitationError(_("An account with this email exists: sign in to accept."))
+        user = User.objects.create_user(
+            email=invitation.email, password=password, full_name=full_name
+        )
+    elif user.email.lower() != invitation.email.lower():
+        raise AuditInvitationError(
+            _("This invitation was sent to %(invited)s, but you are signed in as %(current)s.")
+            % {"invited": invitation.email, "current": user.email}
+        )
+    services.assignment_add(
+        audit=invitation.audit, actor=invitation.invited_by, user=user, role=invitation.role
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return user

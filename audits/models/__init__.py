@@ -1,0 +1,20 @@
+"""Audit programme: certification bodies, audits, plans, notes, findings, corrective actions."""
+
+from .audit import Audit, AuditAssignment, AuditKind, AuditStatus, CertificationBody, PlanSession
+from .finding import ActionState, AuditNote, CorrectiveAction, Finding, Grade
+from .invitation import AuditInvitation
+
+__all__ = [
+    "ActionState",
+    "Audit",
+    "AuditAssignment",
+    "AuditInvitation",
+    "AuditKind",
+    "AuditNote",
+    "AuditStatus",
+    "CertificationBody",
+    "CorrectiveAction",
+    "Finding",
+    "Grade",
+    "PlanSession",
+]

@@ -1,0 +1,58 @@
+"""Pages of the audits app (namespace ``audits``)."""
+
+from django.urls import path
+
+from .views import actions, audit, invitations, programme, report
+
+app_name = "audits"
+
+org = "o/<slug:org_slug>/"
+
+urlpatterns = [
+    path(
+        "audit-invitations/<str:token>/",
+        invitations.AuditInvitationAcceptView.as_view(),
+        name="invitation_accept",
+    ),
+    path(org + "audits/", audit.AuditListView.as_view(), name="audit_list"),
+    path(org + "audits/new/", audit.AuditCreateView.as_view(), name="audit_create"),
+    path(org + "audits/programme/", programme.ProgrammeView.as_view(), name="programme"),
+    path(org + "audits/<int:pk>/", audit.AuditDetailView.as_view(), name="audit_detail"),
+    path(org + "audits/<int:pk>/edit/", audit.AuditEditView.as_view(), name="audit_edit"),
+    path(org + "audits/<int:pk>/plan/", audit.AuditPlanView.as_view(), name="audit_plan"),
+    path(
+        org + "audits/<int:pk>/report.pdf", report.AuditReportPdfView.as_view(), name="audit_report"
+    ),
+    path(
+        org + "audits/<int:pk>/findings/", audit.FindingCreateView.as_view(), name="finding_create"
+    ),
+    path(org + "audits/<int:pk>/notes/", audit.NoteCreateView.as_view(), name="note_create"),
+    path(
+        org + "audits/<int:pk>/sessions/", audit.SessionCreateView.as_view(), name="session_create"
+    ),
+    path(org + "audits/<int:pk>/assign/", audit.AssignView.as_view(), name="assign"),
+    path(
+        org + "audits/<int:pk>/closing-meeting/",
+        audit.ClosingMeetingView.as_view(),
+        name="closing_meeting",
+    ),
+    path(org + "audits/<int:pk>/close/", audit.AuditCloseView.as_view(), name="audit_close"),
+    path(org + "audits/<int:pk>/plan-next/", audit.PlanNextView.as_view(), name="plan_next"),
+    path(org + "findings/<int:pk>/edit/", audit.FindingEditView.as_view(), name="finding_edit"),
+    path(
+        org + "audit-assignments/<int:pk>/end/",
+        audit.AssignmentEndView.as_view(),
+        name="assignment_end",
+    ),
+    path(org + "corrective-actions/<int:pk>/", actions.ActionView.as_view(), name="action_detail"),
+    path(
+        org + "certification-bodies/new/",
+        programme.CertificationBodyFormView.as_view(),
+        name="body_create",
+    ),
+    path(
+        org + "certification-bodies/<int:pk>/",
+        programme.CertificationBodyFormView.as_view(),
+        name="body_edit",
+    ),
+]
