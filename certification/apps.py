@@ -1,5 +1,9 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CertificationConfig(AppConfig):
+    """Certification project, certificates and their cycle, reminders and calendars."""
+
     name = "certification"
+    verbose_name = _("Certification")

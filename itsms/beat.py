@@ -3,8 +3,16 @@
 from celery.schedules import crontab
 
 BEAT_SCHEDULE = {
+    "scan-reminders": {
+        "task": "certification.tasks.scan_reminders",
+        "schedule": crontab(minute="*/30"),  # each organisation's morning comes at its own hour
+    },
     "clear-expired-sessions": {
         "task": "itsms.tasks.clear_expired_sessions",
         "schedule": crontab(minute=17),  # hourly
+    },
+    "expire-evidence": {
+        "task": "itsms.tasks.expire_evidence",
+        "schedule": crontab(hour=1, minute=5),  # daily
     },
 }

@@ -47,6 +47,10 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("api/v1/", include("itsms.api.urls")),
     path("api/v1/", include("processes.api.urls")),
+    path("api/v1/", include("audits.api.urls")),
+    path("api/v1/", include("certification.api.urls")),
     path("", include("itsms.views.urls")),
     path("", include("processes.urls")),
+    path("", include("audits.urls")),
+    path("", include("certification.urls")),
 ]

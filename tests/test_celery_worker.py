@@ -63,10 +63,13 @@ def worker_db():
 
 def _reset_connections():
     """Drop pooled broker connections (eager mode opens them too) so a new broker URL applies."""
+    from kombu import pools
+
     if celery_app._pool is not None:
         celery_app._pool.force_close_all()
         celery_app._pool = None
     celery_app.amqp._producer_pool = None
+    pools.reset()
 
 
 @pytest.fixture
@@ -154,3 +157,39 @@ def test_a_real_worker_emails_the_invitation_through_smtp(celery_worker_process,
     assert (
         reverse("itsms:organization_detail", kwargs={"org_slug": org.slug}) == new_user["Location"]
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_runs_the_reminder_scan_and_sends_each_reminder_once(
+    celery_worker_process, smtp_sink
+):
+    from datetime import timedelta
+
+    from certification import services as cert_services
+    from certification.models import Reminder
+    from certification.tasks import scan_reminders
+
+    org = OrganizationFactory(name="Eastern Harbour Bank", slug="eastern-harbour-bank")
+    wang = MembershipFactory(
+        organization=org, user=UserFactory(email="wang@ehbank.example"), role=Role.ADMIN
+    ).user
+    # Surveillance 1 falls due in 5 days: the "7 days before" reminder is due now.
+    cert_services.certificate_record(
+        organization=org,
+        actor=wang,
+        number="HX-1",
+        scope="IT services",
+        decision_date=org.local_today() - timedelta(days=360),
+    )
+    scan_reminders.delay()
+    deadline = time.monotonic() + 60
+    while not smtp_sink.messages and time.monotonic() < deadline:
+        assert celery_worker_process.poll() is None, "the Celery worker died"
+        time.sleep(0.2)
+    assert [m["To"] for m in smtp_sink.messages] == ["wang@ehbank.example"]
+    assert "surveillance audit 1 due" in str(smtp_sink.messages[0]["Subject"])
+
+    scan_reminders.delay()  # a second scan: nothing new, nothing sent twice
+    time.sleep(3)
+    assert len(smtp_sink.messages) == 1
+    assert Reminder.objects.filter(sent_at__isnull=False).count() == 1

@@ -39,8 +39,22 @@ def test_object_permissions_are_granted_and_revoked(org_a, org_b):
 def test_an_object_permission_does_not_make_a_membership(org_a):
     """Object permissions widen nothing at org level: pages still need a membership."""
     user = UserFactory()
-    permissions.grant(user, "itsms.view_organization", org_a)
+    permissions.grant(user, "itsms.change_organization", org_a)
     assert not permissions.is_member(user, org_a)
+    assert not permissions.can(user, permissions.Capability.VIEW, org_a)
+    assert org_a not in permissions.organizations_for(user)
+
+
+def test_an_audit_reader_reads_as_an_auditor_and_nothing_more(org_a, org_b):
+    """The audits app grants this while an outside auditor's assignment lasts."""
+    user = UserFactory()
+    permissions.grant_audit_reader(user, org_a)
+    assert not permissions.is_member(user, org_a)
+    assert permissions.can(user, permissions.Capability.VIEW, org_a)
+    assert not permissions.can(user, permissions.Capability.CHANGE_ORGANIZATION, org_a)
+    assert not permissions.can(user, permissions.Capability.ASSESS, org_a)
+    assert list(permissions.organizations_for(user)) == [org_a]
+    permissions.revoke_audit_reader(user, org_a)
     assert not permissions.can(user, permissions.Capability.VIEW, org_a)
 
 

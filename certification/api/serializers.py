@@ -1,0 +1,127 @@
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from itsms import permissions
+from itsms.models import Organization, User
+
+from ..models import Certificate, CertificationProject, ChecklistItem, ProjectStep, Reminder
+
+
+class CertificationProjectSerializer(serializers.ModelSerializer):
+    organization = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = CertificationProject
+        fields = ["id", "organization", "certification_body", "target_stage1", "target_certificate"]
+
+    def validate_certification_body(self, value):
+        if (
+            value is not None
+            and self.instance
+            and value.organization_id != (self.instance.organization_id)
+        ):
+            raise serializers.ValidationError(
+                _("Choose a certification body of this organisation.")
+            )
+        return value
+
+
+class ProjectStepSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(read_only=True)
+    owner = serializers.SlugRelatedField(
+        slug_field="email", queryset=User.objects.all(), required=False, allow_null=True
+    )
+
+    class Meta:
+        model = ProjectStep
+        fields = ["id", "number", "title", "owner", "due_date", "notes"]
+        read_only_fields = ["number"]
+
+    def validate_owner(self, value):
+        if value is not None and not permissions.is_member(value, self.instance.organization):
+            raise serializers.ValidationError(_("Choose a member of the organisation."))
+        return value
+
+
+class ChecklistItemSerializer(serializers.ModelSerializer):
+    done = serializers.BooleanField(required=False)
+
+    class Meta:
+        model = ChecklistItem
+        fields = ["id", "step", "text", "order", "owner", "due_date", "done", "done_at"]
+        read_only_fields = ["step", "order", "owner", "done_at"]
+
+
+class ValiditySerializer(serializers.Serializer):
+    valid = serializers.BooleanField()
+    reason = serializers.CharField()
+
+
+class CertificateSerializer(serializers.ModelSerializer):
+    organization = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Organization.objects.none()
+    )
+    surveillance_due_dates = serializers.SerializerMethodField()
+    validity = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Certificate
+        fields = [
+            "id",
+            "organization",
+            "edition",
+            "number",
+            "scope",
+            "certification_body",
+            "decision_date",
+            "issue_date",
+            "status",
+            "kind",
+            "previous",
+            "transition_passed",
+            "expires_on",
+            "surveillance_due_dates",
+            "validity",
+        ]
+        read_only_fields = ["kind", "expires_on"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None and request.user.is_authenticated:
+            self.fields["organization"].queryset = permissions.organizations_for(request.user)
+        if self.instance is not None and not isinstance(self.instance, list):
+            self.fields["organization"].read_only = True
+
+    def get_surveillance_due_dates(self, obj) -> list[str]:
+        return [d.isoformat() for d in obj.surveillance_due_dates()]
+
+    @extend_schema_field(ValiditySerializer)
+    def get_validity(self, obj):
+        result = obj.validity(obj.organization.local_today())
+        return {"valid": result.valid, "reason": result.reason}
+
+    def validate(self, attrs):
+        organization = attrs.get("organization") or self.instance.organization
+        for field in ("certification_body", "previous"):
+            value = attrs.get(field)
+            if value is not None and value.organization_id != organization.pk:
+                raise serializers.ValidationError({field: [_("Choose one of this organisation.")]})
+        return attrs
+
+
+class ReminderSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Reminder
+        fields = [
+            "id",
+            "subject_type",
+            "subject_id",
+            "kind",
+            "due_date",
+            "title",
+            "url",
+            "created_at",
+            "sent_at",
+        ]

@@ -1,0 +1,91 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from itsms.models import User
+
+from .models import Certificate, CertificationProject, NotificationPreference
+
+
+def _members(organization):
+    return User.objects.filter(memberships__organization=organization).order_by(
+        "full_name", "email"
+    )
+
+
+class ProjectForm(forms.ModelForm):
+    class Meta:
+        model = CertificationProject
+        fields = ["certification_body", "target_stage1", "target_certificate"]
+        widgets = {
+            "target_stage1": forms.DateInput(attrs={"type": "date"}),
+            "target_certificate": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        from audits.models import CertificationBody
+
+        self.fields["certification_body"].queryset = CertificationBody.objects.filter(
+            organization=organization
+        )
+
+
+class StepForm(forms.Form):
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False)
+    due_date = forms.DateField(
+        label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _members(organization)
+        self.fields["owner"].label_from_instance = lambda u: u.get_full_name()
+
+
+class ItemForm(forms.Form):
+    text = forms.CharField(label=_("New item"), max_length=300)
+
+
+class CertificateForm(forms.ModelForm):
+    class Meta:
+        model = Certificate
+        fields = [
+            "edition",
+            "number",
+            "scope",
+            "certification_body",
+            "decision_date",
+            "issue_date",
+            "status",
+            "previous",
+            "transition_passed",
+            "notes",
+        ]
+        widgets = {
+            "decision_date": forms.DateInput(attrs={"type": "date"}),
+            "issue_date": forms.DateInput(attrs={"type": "date"}),
+            "scope": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        from audits.models import CertificationBody
+
+        self.fields["certification_body"].queryset = CertificationBody.objects.filter(
+            organization=organization
+        )
+        self.fields["previous"].queryset = Certificate.objects.filter(organization=organization)
+        self.fields["previous"].help_text = _(
+            "For a recertification: the certificate it replaces (its expiry sets the new one)."
+        )
+        self.instance.organization = organization
+
+
+class PreferenceForm(forms.ModelForm):
+    class Meta:
+        model = NotificationPreference
+        fields = ["channel"]

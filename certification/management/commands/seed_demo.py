@@ -1,0 +1,183 @@
+"""Demo data for the embedded mode, following the journeys: idempotent (a second run adds nothing).
+
+Lives in the top app so that it may use every app: core organisations and users, a started
+gap assessment, processes with a KPI, a service, a stage 2 audit with findings, a
+certification project and certificates.
+"""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from itsms.demo import seed_core
+from itsms.models import Organization, User
+
+
+class Command(BaseCommand):
+    help = "Create the demo organisations, one user per role and journey data (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--quiet", action="store_true")
+
+    @transaction.atomic
+    def handle(self, *args, quiet=False, **options):
+        created = seed_core()
+        bank = Organization.objects.get(slug="eastern-harbour-bank")
+        if not bank.clauseassessment_set.exists():
+            created += self.seed_bank(bank)
+        meridian = Organization.objects.get(slug="meridian-logistics")
+        if not meridian.certificate_set.exists():
+            created += self.seed_meridian(meridian)
+        if not quiet:
+            self.stdout.write(f"Demo data: {created} rows created.")
+
+    def seed_bank(self, bank) -> int:
+        from audits import services as audits
+        from audits.models import AuditAssignment, AuditKind, CertificationBody
+        from certification import services as certification
+        from itsms import assessment as gap
+        from itsms.models import Clause, ClauseAssessment
+        from processes import services as processes
+        from processes.models import ProcessInstance
+
+        li = User.objects.get(email="li@northbridge.example")
+        wang = User.objects.get(email="wang@ehbank.example")
+        zhao = User.objects.get(email="zhao@ehbank.example")
+        chen = User.objects.get(email="chen@huaxin.example")
+        today = bank.local_today()
+
+        gap.gap_assessment_start(organization=bank, actor=li)
+        plan = {
+            "4": "implemented",
+            "5": "implemented",
+            "6": "partial",
+            "7": "partial",
+            "8": "planned",
+            "9": "planned",
+            "10": "not_started",
+        }
+        for row in ClauseAssessment.objects.filter(organization=bank).select_related("clause"):
+            chapter = row.clause.number.split(".")[0]
+            changes = {
+                "status": plan[chapter],
+                "maturity": {"implemented": 3, "partial": 2, "planned": 1}.get(plan[chapter], 0),
+            }
+            if row.clause.number.startswith("8.6."):
+                changes.update(owner=zhao, target_date=today + timedelta(days=45), status="partial")
+            if row.clause.number == "9.2":
+                changes.update(owner=wang, target_date=today - timedelta(days=10))
+            gap.assessment_update(assessment=row, actor=li, **changes)
+
+        processes.process_instances_ensure(bank)
+        incident = ProcessInstance.objects.get(organization=bank, clause__number="8.6.1")
+        processes.process_instance_update(
+            instance=incident,
+            actor=wang,
+            version=incident.version,
+            owner=zhao,
+            status="partial",
+            maturity=2,
+            purpose="Restore normal service as quickly as possible",
+        )
+        kpi = processes.kpi_create(
+            process=incident,
+            actor=zhao,
+            name="P1 incidents resolved within 4 h",
+            target=Decimal("95"),
+            unit="%",
+            period="monthly",
+            direction="higher",
+        )
+        month = today.replace(day=1)
+        for i, value in enumerate(("91.5", "93.0", "96.2")):
+            start = (month - timedelta(days=31 * (3 - i))).replace(day=1)
+            processes.kpi_value_record(
+                kpi=kpi, actor=zhao, period_start=start, value=Decimal(value)
+            )
+        processes.service_create(
+            organization=bank,
+            actor=wang,
+            name="Online banking",
+            description="Retail online and mobile banking",
+            customers="Retail customers",
+            status="catalogue",
+            availability_target=Decimal("99.9"),
+            processes=[incident],
+            clauses=[Clause.objects.get(standard__code="iso20000-1-2018", number="8.6.1")],
+            sla_targets={"P1": (15, 240), "P2": (30, 480)},
+        )
+
+        body = CertificationBody.objects.create(
+            organization=bank, name="Huaxin Certification", accreditation="CNAS"
+        )
+        project = certification.project_ensure(organization=bank, actor=li)
+        certification.project_update(
+            project=project,
+            actor=li,
+            certification_body=body,
+            target_stage1=today - timedelta(days=40),
+        )
+        for item in project.steps.get(number=1).items.all():
+            certification.item_toggle(item=item, actor=li, done=True)
+
+        audit = audits.audit_create(
+            organization=bank,
+            actor=wang,
+            kind=AuditKind.STAGE2,
+            title="Stage 2 audit 2026",
+            certification_body=body,
+            audit_guide=wang,
+            planned_start=today - timedelta(days=12),
+            planned_end=today - timedelta(days=10),
+            objectives="Evaluate the implementation and effectiveness of the SMS",
+            scope_clauses=list(
+                Clause.objects.filter(standard__code="iso20000-1-2018", number__in=["8.6", "8.7"])
+            ),
+        )
+        audits.assignment_add(audit=audit, actor=wang, user=chen, role=AuditAssignment.Role.LEAD)
+        audits.finding_record(
+            audit=audit,
+            actor=chen,
+            grade="minor",
+            clause=Clause.objects.get(standard__code="iso20000-1-2018", number="8.6.1"),
+            statement="三月份有两起P1事件在未经客户确认的情况下关闭 "
+            "(two P1 incidents in March closed without customer confirmation)",
+            objective_evidence="Incident report, March",
+        )
+        audits.finding_record(
+            audit=audit,
+            actor=chen,
+            grade="observation",
+            clause=Clause.objects.get(standard__code="iso20000-1-2018", number="8.7.1"),
+            statement="Availability reports show no trend analysis",
+        )
+        audits.closing_meeting_record(audit=audit, actor=chen, held_on=today - timedelta(days=10))
+        return 1
+
+    def seed_meridian(self, meridian) -> int:
+        from datetime import date
+
+        from certification import services as certification
+
+        li = User.objects.get(email="li@northbridge.example")
+        today = meridian.local_today()
+        certification.certificate_record(
+            organization=meridian,
+            actor=li,
+            number="ML-2018-0042",
+            scope=meridian.scope,
+            decision_date=today - timedelta(days=300),
+        )
+        certification.certificate_record(
+            organization=meridian,
+            actor=li,
+            edition="2011",
+            number="ML-2011-0007",
+            scope=meridian.scope,
+            decision_date=date(2019, 6, 3),
+            status="active",
+            notes="Legacy certificate, entered for history",
+        )
+        return 1

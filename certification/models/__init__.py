@@ -1,0 +1,19 @@
+"""Certification project, certificates and their cycle, reminders, calendar feeds."""
+
+from .certificate import Certificate, CertificateEdition, CertificateStatus
+from .project import CertificationProject, ChecklistItem, ChecklistTemplateItem, ProjectStep
+from .reminders import CalendarFeed, NotificationPreference, Reminder, ReminderDelivery
+
+__all__ = [
+    "CalendarFeed",
+    "Certificate",
+    "CertificateEdition",
+    "CertificateStatus",
+    "CertificationProject",
+    "ChecklistItem",
+    "ChecklistTemplateItem",
+    "NotificationPreference",
+    "ProjectStep",
+    "Reminder",
+    "ReminderDelivery",
+]

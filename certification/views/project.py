@@ -1,0 +1,144 @@
+"""The certification project: six steps with their checklists, owners and due dates."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView, View
+
+from itsms.permissions import Capability
+from itsms.views.base import OrganizationMixin
+
+from .. import services
+from ..forms import ItemForm, ProjectForm, StepForm
+from ..models import CertificationProject, ChecklistItem, ProjectStep
+
+
+class ProjectView(OrganizationMixin, TemplateView):
+    template_name = "certification/project.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        project = self.scoped(CertificationProject).select_related("certification_body").first()
+        context["project"] = project
+        context["may_manage"] = self.can(Capability.MANAGE_CERTIFICATION)
+        if project is None:
+            return context
+        steps = list(
+            self.scoped(ProjectStep)
+            .filter(project=project)
+            .select_related("owner")
+            .annotate(
+                total=Count("items"), done=Count("items", filter=Q(items__done_at__isnull=False))
+            )
+            .order_by("number")
+        )
+        items = list(
+            self.scoped(ChecklistItem)
+            .filter(step__project=project)
+            .select_related("owner")
+            .order_by("order", "pk")
+        )
+        by_step = {}
+        for item in items:
+            by_step.setdefault(item.step_id, []).append(item)
+        today = self.organization.local_today()
+        current = None
+        for step in steps:
+            step.checklist = by_step.get(step.pk, [])
+            step.percent = round(100 * step.done / step.total) if step.total else 0
+            step.overdue = bool(step.due_date and step.due_date < today and step.done < step.total)
+            step.form = StepForm(
+                organization=self.organization,
+                initial={"owner": step.owner_id, "due_date": step.due_date, "notes": step.notes},
+            )
+            if current is None and step.done < step.total:
+                current = step
+        total = sum(s.total for s in steps)
+        context.update(
+            steps=steps,
+            current=current,
+            overall=round(100 * sum(s.done for s in steps) / total) if total else 0,
+            project_form=ProjectForm(instance=project, organization=self.organization),
+            item_form=ItemForm(),
+        )
+        return context
+
+
+class ProjectStartView(OrganizationMixin, View):
+    capability = Capability.MANAGE_CERTIFICATION
+
+    def post(self, request, *args, **kwargs):
+        services.project_ensure(organization=self.organization, actor=request.user)
+        return redirect("certification:project", org_slug=self.organization.slug)
+
+
+class ProjectEditView(OrganizationMixin, View):
+    capability = Capability.MANAGE_CERTIFICATION
+
+    def post(self, request, *args, **kwargs):
+        project = get_object_or_404(self.scoped(CertificationProject))
+        form = ProjectForm(request.POST, instance=project, organization=self.organization)
+        if form.is_valid():
+            try:
+                services.project_update(project=project, actor=request.user, **form.cleaned_data)
+                messages.success(request, _("Saved."))
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+        else:
+            messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+        return redirect("certification:project", org_slug=self.organization.slug)
+
+
+class StepEditView(OrganizationMixin, View):
+    capability = Capability.MANAGE_CERTIFICATION
+    model = ProjectStep
+
+    def post(self, request, *args, **kwargs):
+        step = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
+        form = StepForm(request.POST, organization=self.organization)
+        if form.is_valid():
+            try:
+                services.step_update(step=step, actor=request.user, **form.cleaned_data)
+                messages.success(request, _("Step %(n)s saved.") % {"n": step.number})
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+        else:
+            messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+        return redirect(f"/o/{self.organization.slug}/certification/#step-{step.number}")
+
+
+class ItemAddView(OrganizationMixin, View):
+    capability = Capability.MANAGE_CERTIFICATION
+    model = ProjectStep
+
+    def post(self, request, *args, **kwargs):
+        step = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
+        form = ItemForm(request.POST)
+        if form.is_valid():
+            services.item_add(step=step, actor=request.user, text=form.cleaned_data["text"])
+        else:
+            messages.error(request, _("Write the item's text."))
+        return redirect(f"/o/{self.organization.slug}/certification/#step-{step.number}")
+
+
+class ItemToggleView(OrganizationMixin, View):
+    """Tick a checklist item (managers, or the item's owner); htmx swaps the item in place."""
+
+    model = ChecklistItem
+
+    def post(self, request, *args, **kwargs):
+        item = get_object_or_404(self.get_queryset().select_related("step"), pk=kwargs["pk"])
+        if not (self.can(Capability.MANAGE_CERTIFICATION) or item.owner_id == request.user.pk):
+            raise PermissionDenied
+        item = services.item_toggle(
+            item=item, actor=request.user, done=request.POST.get("done") == "1"
+        )
+        if request.htmx:
+            return render(
+                request,
+                "certification/_item.html",
+                {"item": item, "organization": self.organization, "may_manage": True},
+            )
+        return redirect(f"/o/{self.organization.slug}/certification/#step-{item.step.number}")
