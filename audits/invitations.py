@@ -74,7 +74,7 @@ def invitation_for(token: str) -> AuditInvitation:
 @transaction.atomic
 def audit_invitation_accept(*, token: str, user: User | None, full_name="", password="") -> User:
     invitation = invitation_for(token)
-    AuditInvitation.objects.select_for_update().get(pk=invitation.pk)
+    AuditInvitation.objects.select_for_update(of=("self",)).get(pk=invitation.pk)
     if user is None:
         if User.objects.filter(email__iexact=invitation.email).exists():
             raise AuditInvitationError(_("An account with this email exists: sign in to accept."))

@@ -68,7 +68,7 @@ def audit_update(
     scope_services=None,
     **fields,
 ) -> Audit:
-    locked = Audit.objects.select_for_update().get(pk=audit.pk)
+    locked = Audit.objects.select_for_update(of=("self",)).get(pk=audit.pk)
     _check_version(locked, version, locked.title)
     for key, value in fields.items():
         setattr(locked, key, value)
@@ -156,7 +156,7 @@ def finding_record(*, audit: Audit, actor, evidence=(), **fields) -> Finding:
     """Record a finding; once the closing meeting is held, a nonconformity gets its action."""
     _ensure_open(audit)
     _check_evidence(audit.organization, evidence)
-    Audit.objects.select_for_update().get(pk=audit.pk)  # serialise numbering
+    Audit.objects.select_for_update(of=("self",)).get(pk=audit.pk)  # serialise numbering
     number = (audit.findings.aggregate(n=Max("number"))["n"] or 0) + 1
     finding = _save(
         Finding(
@@ -180,7 +180,7 @@ def finding_record(*, audit: Audit, actor, evidence=(), **fields) -> Finding:
 @transaction.atomic
 def finding_update(*, finding: Finding, actor, version=None, evidence=None, **fields) -> Finding:
     _ensure_open(finding.audit)
-    locked = Finding.objects.select_for_update().get(pk=finding.pk)
+    locked = Finding.objects.select_for_update(of=("self",)).get(pk=finding.pk)
     _check_version(locked, version, locked.reference)
     _check_evidence(locked.organization, evidence)
     for key, value in fields.items():
@@ -204,7 +204,7 @@ def _ensure_action(finding: Finding, actor) -> CorrectiveAction:
 @transaction.atomic
 def closing_meeting_record(*, audit: Audit, actor, held_on) -> Audit:
     """Record the closing meeting: it fixes every nonconformity's response deadline."""
-    locked = Audit.objects.select_for_update().get(pk=audit.pk)
+    locked = Audit.objects.select_for_update(of=("self",)).get(pk=audit.pk)
     if locked.status == AuditStatus.CLOSED:
         raise ValidationError(_("The audit is closed."))
     if held_on > locked.organization.local_today():
@@ -224,7 +224,7 @@ def closing_meeting_record(*, audit: Audit, actor, held_on) -> Audit:
 @transaction.atomic
 def audit_close(*, audit: Audit, actor) -> Audit:
     """Close the audit; every auditor's assignment (and access) ends with it."""
-    locked = Audit.objects.select_for_update().get(pk=audit.pk)
+    locked = Audit.objects.select_for_update(of=("self",)).get(pk=audit.pk)
     locked.status = AuditStatus.CLOSED
     locked.version += 1
     _save(locked, actor)
@@ -285,7 +285,7 @@ def _check_evidence(organization, evidence):
 
 @transaction.atomic
 def action_update(*, action: CorrectiveAction, actor, version=None, evidence=None, **fields):
-    locked = CorrectiveAction.objects.select_for_update().get(pk=action.pk)
+    locked = CorrectiveAction.objects.select_for_update(of=("self",)).get(pk=action.pk)
     _check_version(locked, version, locked.finding.reference)
     _check_evidence(locked.organization, evidence)
     if locked.state not in (ActionState.DRAFT, ActionState.RETURNED, ActionState.ACCEPTED):
@@ -310,7 +310,9 @@ def action_update(*, action: CorrectiveAction, actor, version=None, evidence=Non
 
 def _transition(action, actor, allowed_from, to, version=None, **changes):
     locked = (
-        CorrectiveAction.objects.select_for_update().select_related("finding").get(pk=action.pk)
+        CorrectiveAction.objects.select_for_update(of=("self",))
+        .select_related("finding")
+        .get(pk=action.pk)
     )
     _check_version(locked, version, locked.finding.reference)
     if locked.state not in allowed_from:

@@ -149,7 +149,9 @@ def deliver(reminder_id: int) -> bool:
         channel = _channel(user)
         if channel in ("both", "in_app") and delivery.notified_at is None:
             with transaction.atomic():
-                claimed = ReminderDelivery.objects.select_for_update().get(pk=delivery.pk)
+                claimed = ReminderDelivery.objects.select_for_update(of=("self",)).get(
+                    pk=delivery.pk
+                )
                 if claimed.notified_at is None:
                     notify(
                         organization=reminder.organization,

@@ -112,7 +112,7 @@ def assessment_update(
     *, assessment: ClauseAssessment, actor: User, version: int | None = None, **changes
 ) -> ClauseAssessment:
     """Change a clause's assessment. ``version`` (when given) must be the one the editor loaded."""
-    locked = ClauseAssessment.objects.select_for_update().get(pk=assessment.pk)
+    locked = ClauseAssessment.objects.select_for_update(of=("self",)).get(pk=assessment.pk)
     if version is not None and int(version) != locked.version:
         raise StaleEdit(
             _(
@@ -155,7 +155,7 @@ def assessment_bulk_assign(
         raise ValidationError({"owner": _("The owner must be a member of the organisation.")})
     prefix = heading.number + "."
     rows = list(
-        ClauseAssessment.objects.select_for_update()
+        ClauseAssessment.objects.select_for_update(of=("self",))
         .filter(organization=organization)
         .filter(Q(clause__number__startswith=prefix) | Q(clause=heading))
         .select_related("clause")

@@ -169,7 +169,7 @@ def invitation_check(invitation: Invitation) -> None:
 @transaction.atomic
 def invitation_accept(*, token: str, user: User) -> Membership:
     """Turn a valid invitation into a membership for ``user`` (whose email must match)."""
-    invitation = Invitation.objects.select_for_update().by_token(token).first()
+    invitation = Invitation.objects.select_for_update(of=("self",)).by_token(token).first()
     if invitation is None:
         raise InvitationError(_("This invitation link is not valid."))
     invitation_check(invitation)
@@ -196,7 +196,7 @@ def invitation_accept(*, token: str, user: User) -> Membership:
 @transaction.atomic
 def user_register_from_invitation(*, token: str, full_name: str, password: str) -> User:
     """Create the account of an invited person who has none yet, then accept."""
-    invitation = Invitation.objects.select_for_update().by_token(token).first()
+    invitation = Invitation.objects.select_for_update(of=("self",)).by_token(token).first()
     if invitation is None:
         raise InvitationError(_("This invitation link is not valid."))
     invitation_check(invitation)

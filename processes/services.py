@@ -79,7 +79,7 @@ def process_instance_update(
     """Change a process. ``version`` must be the one the editor loaded (optimistic locking)."""
     _unknown(changes, PROCESS_FIELDS)
     locked = (
-        ProcessInstance.objects.select_for_update()
+        ProcessInstance.objects.select_for_update(of=("self",))
         .select_related("clause__standard", "owner")
         .get(pk=instance.pk)
     )

@@ -185,7 +185,7 @@ def evidence_add_version(
     *, evidence: Evidence, actor: User, upload, change_note: str = ""
 ) -> EvidenceVersion:
     """Upload a new version; a reviewed or approved item goes back to draft (7.5.3)."""
-    locked = Evidence.objects.select_for_update().get(pk=evidence.pk)
+    locked = Evidence.objects.select_for_update(of=("self",)).get(pk=evidence.pk)
     if locked.is_deleted:
         raise ValidationError(_("This evidence is deleted; restore it first."))
     if locked.status == DocumentStatus.SUPERSEDED:
@@ -222,7 +222,7 @@ def evidence_update(*, evidence: Evidence, actor: User, **changes) -> Evidence:
     unknown = set(changes) - set(METADATA_FIELDS) - set(LINK_FIELDS)
     if unknown:
         raise ValidationError({key: _("This field cannot be changed.") for key in unknown})
-    locked = Evidence.objects.select_for_update().get(pk=evidence.pk)
+    locked = Evidence.objects.select_for_update(of=("self",)).get(pk=evidence.pk)
     if locked.is_deleted:
         raise ValidationError(_("This evidence is deleted; restore it first."))
     _check_people_and_links(locked.organization, changes)
@@ -237,7 +237,7 @@ def evidence_update(*, evidence: Evidence, actor: User, **changes) -> Evidence:
 @transaction.atomic
 def evidence_transition(*, evidence: Evidence, actor: User, to: str, note: str = "") -> Evidence:
     """Move an item through document control: draft → in review → approved → …"""
-    locked = Evidence.objects.select_for_update().get(pk=evidence.pk)
+    locked = Evidence.objects.select_for_update(of=("self",)).get(pk=evidence.pk)
     membership = permissions.membership_of(actor, locked.organization)
     if not access.may_upload(membership):
         raise PermissionDenied(_("Your role in this organisation does not allow this."))
@@ -273,7 +273,7 @@ def evidence_transition(*, evidence: Evidence, actor: User, to: str, note: str =
 @transaction.atomic
 def evidence_delete(*, evidence: Evidence, actor: User, reason: str) -> Evidence:
     """Soft delete: hidden from the register and readiness, files kept, restorable."""
-    locked = Evidence.objects.select_for_update().get(pk=evidence.pk)
+    locked = Evidence.objects.select_for_update(of=("self",)).get(pk=evidence.pk)
     if locked.is_deleted:
         raise ValidationError(_("This evidence is already deleted."))
     if not (reason or "").strip():
@@ -287,7 +287,7 @@ def evidence_delete(*, evidence: Evidence, actor: User, reason: str) -> Evidence
 @transaction.atomic
 def evidence_restore(*, evidence: Evidence, actor: User) -> Evidence:
     """Undo a soft delete (consultants and admins)."""
-    locked = Evidence.objects.select_for_update().get(pk=evidence.pk)
+    locked = Evidence.objects.select_for_update(of=("self",)).get(pk=evidence.pk)
     if not access.may_restore(permissions.membership_of(actor, locked.organization)):
         raise PermissionDenied(_("Only a consultant or an admin restores deleted evidence."))
     if not locked.is_deleted:
@@ -380,7 +380,7 @@ def evidence_expire_due(*, today: date | None = None) -> list[int]:
 @transaction.atomic
 def _expire_one(pk: int, today: date | None) -> bool:
     evidence = (
-        Evidence.objects.select_for_update()
+        Evidence.objects.select_for_update(of=("self",))
         .select_related("organization", "owner", "created_by")
         .filter(pk=pk, status=DocumentStatus.APPROVED, deleted_at__isnull=True)
         .first()
