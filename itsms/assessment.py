@@ -337,3 +337,33 @@ def changes_since(organization: Organization, since) -> list:
         .select_related("history_user", "clause")
         .order_by("-history_date")[:50]
     )
+
+
+def snapshot_readiness(organization: Organization) -> None:
+    """Record today's readiness (in the organisation's time zone) for the dashboard's trend."""
+    from .models import ReadinessSnapshot
+
+    if not ClauseAssessment.objects.filter(organization=organization).exists():
+        return
+    statuses = dict(
+        ClauseAssessment.objects.filter(organization=organization).values_list(
+            "clause__number", "status"
+        )
+    )
+    ReadinessSnapshot.objects.update_or_create(
+        organization=organization,
+        day=organization.local_today(),
+        defaults={
+            "self_assessed": readiness.compute(leaf_numbers(), statuses).overall_percent,
+            "evidenced": evidenced_readiness_of(organization, statuses).overall_percent,
+        },
+    )
+
+
+def readiness_trend(organization: Organization, days: int = 90) -> list:
+    from .models import ReadinessSnapshot
+
+    since = organization.local_today() - timedelta(days=days)
+    return list(
+        ReadinessSnapshot.objects.filter(organization=organization, day__gte=since).order_by("day")
+    )

@@ -53,3 +53,16 @@ def send_evidence_expired_email(self, evidence_id: int, user_id: int) -> bool:
     except OSError as exc:  # SMTP unreachable, refused, timed out
         raise self.retry(exc=exc, countdown=30 * 2**self.request.retries) from exc
     return True
+
+
+@shared_task
+def snapshot_readiness() -> int:
+    """Record each organisation's readiness of the day (the dashboard's trend)."""
+    from .assessment import snapshot_readiness as snapshot
+    from .models import Organization
+
+    count = 0
+    for organization in Organization.objects.iterator():
+        snapshot(organization)
+        count += 1
+    return count

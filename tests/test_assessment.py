@@ -199,3 +199,25 @@ def test_the_dashboard_and_portfolio_reflect_the_assessment(started, members, cl
     assert "Changed this week" in html
     portfolio = client.get(reverse("itsms:portfolio")).content.decode()
     assert f"{overall} %" in portfolio and "9.2 overdue since 2020" in portfolio
+
+
+def test_the_dashboard_shows_the_readiness_trend(started, members, client):
+    from datetime import timedelta
+
+    from itsms.models import ReadinessSnapshot
+
+    gap.assessment_update(
+        assessment=row(started, "8.6.1"), actor=members[Role.ADMIN], status="implemented"
+    )
+    gap.snapshot_readiness(started)
+    today = ReadinessSnapshot.objects.get(organization=started)
+    assert (today.day, today.self_assessed) == (started.local_today(), round(100 / 57))
+    gap.snapshot_readiness(started)  # hourly runs update the day's row in place
+    assert ReadinessSnapshot.objects.filter(organization=started).count() == 1
+    ReadinessSnapshot.objects.create(
+        organization=started, day=started.local_today() - timedelta(days=30), self_assessed=0
+    )
+    client.force_login(members[Role.VIEWER])
+    html = client.get(reverse("itsms:dashboard", kwargs={"org_slug": started.slug}))
+    assert 'data-testid="trend"' in html.content.decode()
+    assert "polyline" in html.content.decode()

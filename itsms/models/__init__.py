@@ -10,11 +10,13 @@ from .evidence import (
     EvidenceVersion,
 )
 from .notifications import Notification
+from .snapshots import ReadinessSnapshot
 from .standards import Clause, ClauseCorrelation, Standard
 from .tenancy import Invitation, Membership, Organization, Role, TenantModel
 from .users import User
 
 __all__ = [
+    "ReadinessSnapshot",
     "Confidentiality",
     "DocumentStatus",
     "Evidence",

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -248,8 +249,39 @@ class MyWorkView(OrganizationMixin, TemplateView):
         return context
 
 
+def trend_chart(snapshots, width=420, height=120):
+    """Polyline points of the self-assessed and evidenced readiness over time (inline SVG)."""
+    if len(snapshots) < 2:
+        return None
+    first, last = snapshots[0].day, snapshots[-1].day
+    span = max(1, (last - first).days)
+
+    def points(attr):
+        return " ".join(
+            f"{30 + (s.day - first).days * (width - 40) / span:.1f},"
+            f"{height - 15 - getattr(s, attr) * (height - 25) / 100:.1f}"
+            for s in snapshots
+        )
+
+    return {
+        "self_assessed": points("self_assessed"),
+        "evidenced": points("evidenced"),
+        "first": first,
+        "last": last,
+        "latest": snapshots[-1],
+        "width": width,
+        "height": height,
+    }
+
+
 class DashboardView(OrganizationMixin, TemplateView):
     """Readiness overall and per chapter, gaps, overdue targets, what changed this week."""
+
+    def render_panel(self, panel):
+        """A panel of another app, rendered with its own context (also reachable as ``panel``)."""
+        spec = panel(self.request, self.organization)
+        context = {**spec["context"], "panel": spec["context"]}
+        return render_to_string(spec["template"], context, request=self.request)
 
     template_name = "itsms/dashboard.html"
 
@@ -282,6 +314,7 @@ class DashboardView(OrganizationMixin, TemplateView):
             for number, pct in score.chapters()
         ]
         week_ago = timezone.now() - timedelta(days=7)
+        changes = gap.changes_since(self.organization, week_ago)
         context.update(
             started=started,
             score=score,
@@ -291,8 +324,10 @@ class DashboardView(OrganizationMixin, TemplateView):
             weakest=sorted(chapters, key=lambda c: c["percent"])[:2] if started else [],
             gaps=gaps,
             overdue=overdue,
-            changes=gap.changes_since(self.organization, week_ago),
+            trend=trend_chart(gap.readiness_trend(self.organization)),
+            changes=changes[:12],
+            more_changes=max(0, len(changes) - 12),
             rule=readiness.RULE_TEXT,
-            panels=[panel(self.request, self.organization) for panel in hooks.DASHBOARD_PANELS],
+            panels=[self.render_panel(panel) for panel in hooks.DASHBOARD_PANELS],
         )
         return context

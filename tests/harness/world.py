@@ -19,6 +19,7 @@ from itsms.models import (
     Membership,
     Notification,
     Organization,
+    ReadinessSnapshot,
     Role,
     TenantModel,
 )
@@ -90,6 +91,14 @@ def _notification(org, marker):
     return Notification.objects.create(organization=org, user=user, text=f"{marker} expired")
 
 
+def _snapshot(org, marker):
+    from datetime import date
+
+    return ReadinessSnapshot.objects.create(
+        organization=org, day=date(2026, 1, 1), self_assessed=37, evidenced=11
+    )
+
+
 BUILDERS = {
     Membership: _membership,
     Invitation: _invitation,
@@ -98,6 +107,7 @@ BUILDERS = {
     Evidence: _evidence,
     EvidenceVersion: _evidence_version,
     Notification: _notification,
+    ReadinessSnapshot: _snapshot,
 }
 # Each app contributes builders of its own models in ``<app>/tests/builders.py`` as
 # ``BUILDERS = {Model: callable(org, marker) -> instance}``; they are collected here.

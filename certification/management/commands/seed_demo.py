@@ -154,6 +154,22 @@ class Command(BaseCommand):
             statement="Availability reports show no trend analysis",
         )
         audits.closing_meeting_record(audit=audit, actor=chen, held_on=today - timedelta(days=10))
+
+        # Two months of history for the readiness trend: from 5 % up to today's score.
+        from itsms.models import ReadinessSnapshot
+
+        gap.snapshot_readiness(bank)
+        latest = ReadinessSnapshot.objects.get(organization=bank, day=today)
+        for days_ago in range(60, 0, -3):
+            share = (60 - days_ago) / 60
+            ReadinessSnapshot.objects.get_or_create(
+                organization=bank,
+                day=today - timedelta(days=days_ago),
+                defaults={
+                    "self_assessed": round(5 + share * (latest.self_assessed - 5)),
+                    "evidenced": round(share * latest.evidenced),
+                },
+            )
         return 1
 
     def seed_meridian(self, meridian) -> int:
