@@ -154,3 +154,27 @@ def test_a_missing_organization_filter_is_a_clear_400(api_client, consultant):
     response = api_client.get(reverse("itsms-api:membership-list"))
     assert response.status_code == 400
     assert "required" in response.json()["organization"][0]
+
+
+def test_notifications_through_the_api_are_the_users_own(api_client, org_a, members):
+    from itsms.notifications import notify
+
+    mine = notify(organization=org_a, user=members[Role.ADMIN], text="Reminder: surveillance")
+    notify(organization=org_a, user=members[Role.VIEWER], text="Someone else's")
+    api_client.force_authenticate(members[Role.ADMIN])
+    url = reverse("itsms-api:notification-list")
+    data = api_client.get(url, {"organization": org_a.slug, "unread": "true"}).json()
+    assert [n["text"] for n in data["results"]] == ["Reminder: surveillance"]
+    read = api_client.post(reverse("itsms-api:notification-read", args=[mine.pk]))
+    assert read.status_code == 200 and read.json()["read_at"]
+    assert api_client.get(url, {"organization": org_a.slug, "unread": "true"}).json()["count"] == 0
+
+
+def test_the_site_admin_edits_the_checklist_template(client, db):
+    from itsms.models import User
+
+    admin = User.objects.create_superuser(email="root@example.com", password="x" * 12)
+    client.force_login(admin)
+    assert client.get("/admin/certification/checklisttemplateitem/").status_code == 200
+    assert client.get("/admin/itsms/organization/").status_code == 200
+    assert client.get("/admin/itsms/user/").status_code == 200

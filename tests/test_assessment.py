@@ -221,3 +221,16 @@ def test_the_dashboard_shows_the_readiness_trend(started, members, client):
     html = client.get(reverse("itsms:dashboard", kwargs={"org_slug": started.slug}))
     assert 'data-testid="trend"' in html.content.decode()
     assert "polyline" in html.content.decode()
+
+
+def test_the_tree_filters_with_the_apis_filterset(started, members, client):
+    gap.assessment_update(
+        assessment=row(started, "8.6.1"), actor=members[Role.ADMIN], status="implemented"
+    )
+    client.force_login(members[Role.CONSULTANT])
+    url = reverse("itsms:assessment", kwargs={"org_slug": started.slug})
+    html = client.get(url, {"status": "implemented"}).content.decode()
+    assert html.count('data-clause="') == 1 and 'data-clause="8.6.1"' in html
+    assert "1 clause shown" in html
+    chapter = client.get(url, {"chapter": "8.6"}).content.decode()
+    assert chapter.count('data-clause="') == 3

@@ -250,6 +250,12 @@ ANONYMOUS_USER_NAME = None
 
 # Product rules that a deployment may change.
 INVITATION_TTL_DAYS = env.int("INVITATION_TTL_DAYS", default=14)
+# Certification rules (certification-rules.md): a certification body may differ; its own
+# response window and transition cutoff on its record take precedence over these defaults.
+NC_RESPONSE_WINDOW_DAYS = env.int("NC_RESPONSE_WINDOW_DAYS", default=42)
+TRANSITION_CUTOFF = env.str("TRANSITION_CUTOFF", default="2021-09-15")
+# Days before each kind of deadline when reminders go out, e.g. {"surveillance": [60, 14]}.
+REMINDER_OFFSETS = env.json("REMINDER_OFFSETS", default={})
 
 # Evidence documents: the largest file accepted, checked before anything is stored.
 EVIDENCE_MAX_UPLOAD_MB = env.int("EVIDENCE_MAX_UPLOAD_MB", default=50)

@@ -16,6 +16,7 @@ from .. import assessment as gap
 from .. import hooks, readiness
 from ..evidence import access
 from ..evidence import selectors as evidence_selectors
+from ..filters import ClauseAssessmentFilterSet
 from ..forms import BulkAssignForm, ClauseAssessmentForm
 from ..models import Clause, ClauseAssessment, Status, User
 from ..permissions import Capability
@@ -50,6 +51,21 @@ class AssessmentView(OrganizationMixin, TemplateView):
         if not started:
             return context
         nodes, score = gap.assessment_tree(self.organization)
+        filterset = ClauseAssessmentFilterSet(
+            self.request.GET or None, queryset=self.scoped(ClauseAssessment)
+        )
+        if filterset.is_bound and filterset.is_valid() and any(self.request.GET.values()):
+            visible = set(filterset.qs.values_list("pk", flat=True))
+            leaves = [n for n in nodes if n["assessment"] and n["assessment"].pk in visible]
+            shown = {n["clause"].number for n in leaves}
+            nodes = [
+                n
+                for n in nodes
+                if (n["assessment"] and n["assessment"].pk in visible)
+                or (n["is_heading"] and any(x.startswith(n["clause"].number + ".") for x in shown))
+            ]
+            context["filtered"] = len(leaves)
+        context["filterset"] = filterset
         editable = gap.editable_ids(self.request.user, self.membership, self.organization)
         members = list(members_of(self.organization))
         today = self.organization.local_today()
