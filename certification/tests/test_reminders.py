@@ -165,3 +165,26 @@ def test_the_scan_task_runs_the_scan_and_sends(org_a, members, django_capture_on
         assert scan_reminders.delay().get() >= 1  # eager in tests: the send tasks run too
     assert Reminder.objects.filter(sent_at__isnull=False).exists()
     assert mail.outbox
+
+
+def test_the_scan_runs_a_constant_number_of_queries_per_batch(
+    org_a, members, django_assert_max_num_queries
+):
+    from tests.factories import OrganizationFactory
+
+    def grow(n):
+        for i in range(n):
+            org = OrganizationFactory()
+            services.certificate_record(organization=org, actor=members[Role.ADMIN],
+                                        number=f"N{i}", scope="s",
+                                        decision_date=date(2026, 3, 15))
+
+    grow(3)
+    with django_assert_max_num_queries(20) as small:
+        reminders.scan(now=at(date(2027, 3, 8)))
+    Reminder.objects.all().delete()
+    grow(30)
+    with django_assert_max_num_queries(20) as large:
+        reminders.scan(now=at(date(2027, 3, 8)))
+    assert len(small.captured_queries) == len(large.captured_queries)
+    assert Reminder.objects.count() == 33
