@@ -11,6 +11,7 @@ from itsms.permissions import Capability
 
 from .. import permissions as audit_permissions
 from .. import services
+from ..filters import AuditFilterSet, CorrectiveActionFilterSet, FindingFilterSet
 from ..models import Audit, CertificationBody, CorrectiveAction, Finding, PlanSession
 from .serializers import (
     AuditSerializer,
@@ -86,6 +87,7 @@ class AuditViewSet(
     """Audits; ``response_deadline`` and ``recommendation`` are computed, read-only."""
 
     serializer_class = AuditSerializer
+    filterset_class = AuditFilterSet
     queryset = Audit.objects.select_related("organization", "certification_body", "audit_guide")
     queryset = queryset.prefetch_related("scope_clauses").order_by("-planned_start")
     write_capability = Capability.CHANGE_ORGANIZATION
@@ -184,6 +186,7 @@ class FindingViewSet(
     """Findings; only an auditor assigned to the audit records or changes them."""
 
     serializer_class = FindingSerializer
+    filterset_class = FindingFilterSet
     queryset = Finding.objects.select_related(
         "organization", "audit__certification_body", "clause"
     ).order_by("audit_id", "number")
@@ -224,6 +227,7 @@ class CorrectiveActionViewSet(
     """Corrective actions: the organisation answers, the audit's auditors review."""
 
     serializer_class = CorrectiveActionSerializer
+    filterset_class = CorrectiveActionFilterSet
     queryset = CorrectiveAction.objects.select_related(
         "organization", "finding__audit__certification_body", "owner"
     ).order_by("finding__audit_id", "finding__number")

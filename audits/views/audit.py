@@ -1,5 +1,7 @@
 """Planning and running an audit."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,6 +13,7 @@ from itsms.permissions import Capability
 
 from .. import permissions as audit_permissions
 from .. import selectors, services
+from ..filters import AuditFilterSet, CorrectiveActionFilterSet
 from ..forms import (
     AssignForm,
     AuditForm,
@@ -39,19 +42,50 @@ class AuditListView(AuditMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         today = self.organization.local_today()
-        audits = list(self.audits().select_related("certification_body").order_by("-planned_start"))
+        base = self.audits().select_related("certification_body").order_by("-planned_start")
+        audit_filter = AuditFilterSet(self.request.GET, queryset=base, request=self.request)
+        audits = list(audit_filter.qs) if audit_filter.is_valid() else []
+        is_member = getattr(self.membership, "pk", None) is not None
+        action_filter = CorrectiveActionFilterSet(
+            self.request.GET,
+            queryset=selectors.open_actions_for(self.organization),
+            request=self.request,
+            organization=self.organization,
+        )
         actions = []
-        if getattr(self.membership, "pk", None) is not None:
-            actions = list(selectors.open_actions_for(self.organization))
+        if is_member and action_filter.is_valid():
+            actions = list(action_filter.qs)
             for action in actions:
                 action.overdue = action.is_overdue(today)
+        audit_params, action_params = _params(audit_filter), _params(action_filter)
         context.update(
             audits=audits,
+            audit_filter=audit_filter,
+            audit_filtered=bool(audit_params),
+            # Each form carries the other's values, so filtering one table keeps the other's.
+            audit_params=audit_params,
+            audit_query=urlencode(audit_params),
             actions=actions,
+            action_filter=action_filter,
+            actions_filtered=bool(action_params),
+            action_params=action_params,
+            action_query=urlencode(action_params),
+            # The audits the actions can be filtered by: every audit the user sees.
+            audit_choices=self.audits().order_by("-planned_start").values("pk", "title"),
+            show_actions=is_member and bool(actions or action_params),
             may_manage=audit_permissions.may_manage(self.membership),
             bodies=self.scoped(CertificationBody),
         )
         return context
+
+
+def _params(filterset) -> list[tuple[str, str]]:
+    """The request's non-empty values for this filterset's fields."""
+    return [
+        (name, filterset.data[name])
+        for name in filterset.filters
+        if filterset.data.get(name) not in (None, "")
+    ]
 
 
 class AuditCreateView(AuditMixin, FormView):
