@@ -175,9 +175,13 @@ def test_the_scan_runs_a_constant_number_of_queries_per_batch(
     def grow(n):
         for i in range(n):
             org = OrganizationFactory()
-            services.certificate_record(organization=org, actor=members[Role.ADMIN],
-                                        number=f"N{i}", scope="s",
-                                        decision_date=date(2026, 3, 15))
+            services.certificate_record(
+                organization=org,
+                actor=members[Role.ADMIN],
+                number=f"N{i}",
+                scope="s",
+                decision_date=date(2026, 3, 15),
+            )
 
     grow(3)
     with django_assert_max_num_queries(20) as small:
