@@ -234,3 +234,30 @@ def test_the_tree_filters_with_the_apis_filterset(started, members, client):
     assert "1 clause shown" in html
     chapter = client.get(url, {"chapter": "8.6"}).content.decode()
     assert chapter.count('data-clause="') == 3
+
+
+def test_management_downloads_the_readiness_report_pdf(started, members, client, tmp_path):
+    import shutil
+    import subprocess
+
+    from .conftest import need_service
+
+    started.scope = "上海数据中心零售银行IT服务"
+    started.save()
+    gap.assessment_update(
+        assessment=row(started, "8.6.1"), actor=members[Role.ADMIN], status="implemented"
+    )
+    client.force_login(members[Role.VIEWER])
+    response = client.get(reverse("itsms:readiness_report", kwargs={"org_slug": started.slug}))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    need_service(bool(shutil.which("pdftotext")), "pdftotext (poppler-utils)")
+    pdf = tmp_path / "readiness.pdf"
+    pdf.write_bytes(response.content)
+    command = [shutil.which("pdftotext"), str(pdf), "-"]
+    text = subprocess.run(command, capture_output=True, text=True).stdout  # noqa: S603
+    assert "Alpha Bank" in text and "8.6.1 Incident management" in text
+    assert "上海数据中心" in text.replace("\n", "")
+    compact = text.replace(" ", "")
+    assert f"SelfassessedreadinessEvidencedreadiness{round(100 / 57)}%0%" in compact.replace(
+        "\n", ""
+    ).replace("-", "")

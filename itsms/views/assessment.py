@@ -347,3 +347,19 @@ class DashboardView(OrganizationMixin, TemplateView):
             panels=[self.render_panel(panel) for panel in hooks.DASHBOARD_PANELS],
         )
         return context
+
+
+class ReadinessReportView(OrganizationMixin, View):
+    """The readiness (gap-analysis) report PDF; whoever sees the dashboard may download it."""
+
+    def get(self, request, *args, **kwargs):
+        from django.http import HttpResponse
+        from django.utils.text import slugify
+
+        from ..reports import readiness_report_pdf
+
+        pdf = readiness_report_pdf(self.organization, language=request.GET.get("lang") or None)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        name = slugify(f"readiness-{self.organization.slug}-{self.organization.local_today()}")
+        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+        return response

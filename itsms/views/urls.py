@@ -71,6 +71,11 @@ urlpatterns = [
     ),
     path(org + "my-work/", assessment.MyWorkView.as_view(), name="my_work"),
     path(org + "dashboard/", assessment.DashboardView.as_view(), name="dashboard"),
+    path(
+        org + "dashboard/report.pdf",
+        assessment.ReadinessReportView.as_view(),
+        name="readiness_report",
+    ),
     path(org + "evidence/", evidence.EvidenceListView.as_view(), name="evidence_list"),
     path(
         org + "evidence/export.csv", evidence.EvidenceExportView.as_view(), name="evidence_export"
