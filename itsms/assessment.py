@@ -271,7 +271,14 @@ def assessment_tree(organization: Organization):
                     "other"
                 ),
                 to_attr="predecessor_links",
-            )
+            ),
+            Prefetch(
+                "correlations",
+                queryset=ClauseCorrelation.objects.filter(
+                    kind="harmonized", other__standard__code="iso27001-2013"
+                ).select_related("other"),
+                to_attr="iso27001_links",
+            ),
         )
         .order_by("order")
     )

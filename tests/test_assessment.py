@@ -261,3 +261,15 @@ def test_management_downloads_the_readiness_report_pdf(started, members, client,
     assert f"SelfassessedreadinessEvidencedreadiness{round(100 / 57)}%0%" in compact.replace(
         "\n", ""
     ).replace("-", "")
+
+
+def test_the_tree_shows_new_clauses_and_the_27001_counterpart(started, members, client):
+    client.force_login(members[Role.CONSULTANT])
+    html = client.get(reverse("itsms:assessment", kwargs={"org_slug": started.slug})).content
+    html = html.decode()
+    row_75 = html[html.index('data-clause="7.5.1"') :][:2000]
+    assert "27001 7.5.1" in row_75
+    row_825 = html[html.index('data-clause="8.2.5"') :][:2000]
+    assert "new in 2018" in row_825
+    response = post_row(client, started, row(started, "7.5.1"), status="planned")
+    assert "27001 7.5.1" in response.content.decode()  # still there after an inline save

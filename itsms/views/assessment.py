@@ -201,8 +201,9 @@ class AssessmentRowView(OrganizationMixin, View):
         nodes, score = gap.assessment_tree(self.organization)
         affected = set(readiness.ancestors_of(assessment.clause.number))
         rollups = [n for n in nodes if n["clause"].number in affected]
+        same = next((n for n in nodes if n["clause"].pk == assessment.clause_id), None)
         node = {
-            "clause": assessment.clause,
+            "clause": same["clause"] if same else assessment.clause,
             "assessment": assessment,
             "form": form,
             "editable": True,
