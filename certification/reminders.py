@@ -70,7 +70,12 @@ def scan(*, batch_size: int = 200, now=None) -> list[int]:
         batch = list(Organization.objects.filter(pk__in=org_ids[start : start + batch_size]))
         today = {org.pk: timezone.localtime(now, org.zoneinfo).date() for org in batch}
         rows = []
-        for deadline in deadlines_for(batch):
+        deadlines = []
+        for language in sorted({org.language for org in batch}):
+            # Titles are stored, so they are written in each organisation's own language.
+            with translation.override(language):
+                deadlines += deadlines_for([org for org in batch if org.language == language])
+        for deadline in deadlines:
             kind = due_kind(deadline, today[deadline.organization_id])
             if kind:
                 rows.append(
