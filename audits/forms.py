@@ -1,8 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from itsms.models import Clause, User
+from itsms.models import Clause
 from itsms.reference import PRIMARY
+from itsms.selectors import members_of
 
 from .models import (
     Audit,
@@ -13,12 +14,6 @@ from .models import (
     Grade,
     PlanSession,
 )
-
-
-def _members(organization):
-    return User.objects.filter(memberships__organization=organization).order_by(
-        "full_name", "email"
-    )
 
 
 def _clauses():
@@ -85,7 +80,7 @@ class AuditForm(forms.ModelForm):
         self.fields["certification_body"].queryset = CertificationBody.objects.filter(
             organization=organization
         )
-        self.fields["audit_guide"].queryset = _members(organization)
+        self.fields["audit_guide"].queryset = members_of(organization)
         self.fields["audit_guide"].label_from_instance = lambda u: u.get_full_name()
         self.fields["scope_clauses"].queryset = _clauses()
         self.fields["scope_clauses"].label_from_instance = lambda c: f"{c.number} {c.title}"
@@ -113,7 +108,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = _members(organization)
+        self.fields["user"].queryset = members_of(organization)
 
     def clean(self):
         data = super().clean()
@@ -238,7 +233,7 @@ class ActionAnswerForm(forms.Form):
         super().__init__(*args, **kwargs)
         from itsms.models import Evidence
 
-        self.fields["owner"].queryset = _members(organization)
+        self.fields["owner"].queryset = members_of(organization)
         self.fields["evidence"].queryset = Evidence.objects.filter(
             organization=organization, deleted_at__isnull=True
         )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from itsms import permissions as core_permissions
 from itsms.models import Membership, User
+from itsms.services import save_recorded as _save
 
 from .models import (
     ActionState,
@@ -26,13 +27,6 @@ from .permissions import LEAD_PERM, RECORD_PERM
 
 class StaleEdit(Exception):
     """Someone saved this since it was loaded; nothing was overwritten."""
-
-
-def _save(instance, actor):
-    instance._history_user = actor
-    instance.full_clean()
-    instance.save()
-    return instance
 
 
 def _check_version(locked, version, what):

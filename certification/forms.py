@@ -1,15 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from itsms.models import User
+from itsms.selectors import members_of
 
 from .models import Certificate, CertificationProject, NotificationPreference
-
-
-def _members(organization):
-    return User.objects.filter(memberships__organization=organization).order_by(
-        "full_name", "email"
-    )
 
 
 class ProjectForm(forms.ModelForm):
@@ -41,7 +35,7 @@ class StepForm(forms.Form):
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = _members(organization)
+        self.fields["owner"].queryset = members_of(organization)
         self.fields["owner"].label_from_instance = lambda u: u.get_full_name()
 
 

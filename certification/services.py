@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from itsms.models import Membership
+from itsms.services import save_recorded as _save
 
 from .models import (
     CalendarFeed,
@@ -22,13 +23,6 @@ from .models import (
     ProjectStep,
 )
 from .models.project import STEP_TITLES
-
-
-def _save(instance, actor):
-    instance._history_user = actor
-    instance.full_clean()
-    instance.save()
-    return instance
 
 
 @transaction.atomic

@@ -115,3 +115,12 @@ def clause_detail(standard: Standard, number: str) -> dict:
         "is_primary": standard.code == PRIMARY,
         "is_2011": standard.code == EDITION_2011,
     }
+
+
+def members_of(organization):
+    """The organisation's members (real memberships): the people one may pick as owner."""
+    from .models import User
+
+    return User.objects.filter(memberships__organization=organization).order_by(
+        "full_name", "email"
+    )

@@ -21,7 +21,9 @@ from .models import Invitation, Membership, Organization, Role, User
 MANAGING_ROLES = (Role.CONSULTANT, Role.ADMIN)
 
 
-def _save(instance, actor):
+def save_recorded(instance, actor):
+    """Validate and save ``instance``, recording ``actor`` in its history. Every app's services
+    save through this."""
     instance._history_user = actor
     instance.full_clean()
     instance.save()
@@ -47,12 +49,12 @@ def organization_create(
     )
     try:
         with transaction.atomic():
-            _save(organization, actor)
+            save_recorded(organization, actor)
     except IntegrityError as exc:  # a concurrent create with the same slug
         raise ValidationError(
             {"slug": _("An organisation with this slug already exists.")}
         ) from exc
-    _save(Membership(organization=organization, user=actor, role=creator_role), actor)
+    save_recorded(Membership(organization=organization, user=actor, role=creator_role), actor)
     return organization
 
 
@@ -61,7 +63,7 @@ def organization_update(*, organization: Organization, actor: User, **fields) ->
     for key in ("name", "time_zone", "language", "scope"):
         if key in fields:
             setattr(organization, key, fields[key])
-    return _save(organization, actor)
+    return save_recorded(organization, actor)
 
 
 def _ensure_manager_remains(organization: Organization, leaving: Membership):
@@ -83,7 +85,7 @@ def membership_change_role(*, membership: Membership, actor: User, role: str) ->
     if membership.role in MANAGING_ROLES and role not in MANAGING_ROLES:
         _ensure_manager_remains(membership.organization, membership)
     membership.role = role
-    return _save(membership, actor)
+    return save_recorded(membership, actor)
 
 
 @transaction.atomic
@@ -113,7 +115,7 @@ def invitation_create(
         revoked_at=timezone.now()
     )
     token, token_hash = Invitation.new_token()
-    invitation = _save(
+    invitation = save_recorded(
         Invitation(
             organization=organization,
             email=email,
@@ -147,7 +149,7 @@ def invitation_revoke(*, invitation: Invitation, actor: User) -> Invitation:
     if invitation.status != "pending":
         raise ValidationError(_("Only a pending invitation can be revoked."))
     invitation.revoked_at = timezone.now()
-    return _save(invitation, actor)
+    return save_recorded(invitation, actor)
 
 
 class InvitationError(Exception):
@@ -186,10 +188,10 @@ def invitation_accept(*, token: str, user: User) -> Membership:
     )
     if not created and membership.role != invitation.role:
         membership.role = invitation.role
-        _save(membership, invitation.invited_by)
+        save_recorded(membership, invitation.invited_by)
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
-    _save(invitation, user)
+    save_recorded(invitation, user)
     return membership
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from itsms.models import Clause, Organization, User
 from itsms.reference import PRIMARY
+from itsms.services import save_recorded as _save
 
 from . import permissions
 from .catalogue import catalogue_clauses
@@ -36,13 +37,6 @@ SERVICE_FIELDS = ("name", "description", "customers", "owner", "status", "availa
 
 class StaleEdit(Exception):
     """Someone saved the object since this edit was loaded; nothing was overwritten."""
-
-
-def _save(instance, actor):
-    instance._history_user = actor
-    instance.full_clean()
-    instance.save()
-    return instance
 
 
 def _unknown(changes, allowed):

@@ -34,6 +34,7 @@ from ..models import (
     User,
 )
 from ..models.evidence import TRANSITIONS
+from ..services import save_recorded as _save
 from . import access, selectors, storage
 from .validation import UploadRefused, check_upload
 
@@ -50,13 +51,6 @@ METADATA_FIELDS = (
     "reviewer",
 )
 LINK_FIELDS = ("clauses", "processes", "services")
-
-
-def _save(instance, actor):
-    instance._history_user = actor
-    instance.full_clean()
-    instance.save()
-    return instance
 
 
 def _check_people_and_links(organization: Organization, data: dict) -> None:

@@ -18,16 +18,11 @@ from ..evidence import access
 from ..evidence import selectors as evidence_selectors
 from ..filters import ClauseAssessmentFilterSet
 from ..forms import BulkAssignForm, ClauseAssessmentForm
-from ..models import Clause, ClauseAssessment, Status, User
+from ..models import Clause, ClauseAssessment, Status
 from ..permissions import Capability
 from ..reference import PRIMARY
+from ..selectors import members_of
 from .base import OrganizationMixin
-
-
-def members_of(organization):
-    return User.objects.filter(memberships__organization=organization).order_by(
-        "full_name", "email"
-    )
 
 
 def headings():
