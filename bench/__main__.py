@@ -216,11 +216,13 @@ def main(argv=None) -> int:
     results = serve_and_measure(args, scale, env, manifest)
     if selected("reminder scan, beat with no worker", args.only):
         results += run_jobs(args, place, env, manifest)
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print()
     print(
         f"ITSMS bench ({scale.name}; {place.vendor}; data set of {manifest['built_on']}; "
         f"median of {args.samples or scale.samples} samples, PDFs "
-        f"{args.pdf_samples or scale.pdf_samples}; {time.monotonic() - started:.0f} s)"
+        f"{args.pdf_samples or scale.pdf_samples}; {time.monotonic() - started:.0f} s; "
+        f"load average {load} on {os.cpu_count()} CPUs)"
     )
     print(table(results))
     return exit_code(results, args.check)

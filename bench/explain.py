@@ -139,8 +139,11 @@ class Explainer:
         out(f"\n== EXPLAIN summary: big tables are those of at least {self.min_rows:,} rows")
         if not self.flagged:
             out("  no full scan of a big table on the hot paths")
-        for source, message in self.flagged:
-            out(f"  !! {source}: {message}")
+        seen: dict[tuple[str, str], int] = {}
+        for flag in self.flagged:
+            seen[flag] = seen.get(flag, 0) + 1
+        for (source, message), times in seen.items():
+            out(f"  !! {source}: {message}" + (f" (in {times} statements)" if times > 1 else ""))
 
 
 def _short(sql: str, width: int = 150) -> str:

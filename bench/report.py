@@ -89,7 +89,7 @@ def _value(result: Result) -> str:
 
 def table(results: list[Result]) -> str:
     """One row per measurement: median ms (or the value), × T, target, queries, bytes, verdict."""
-    header = ("row", "median ms", "× T", "target", "queries", "bytes", "")
+    header = ("row", "median ms", "× T", "target", "queries", "bytes", "result")
     lines = []
     for r in results:
         ratio = f"{r.ratio:.1f}×" if r.ratio is not None else ""
