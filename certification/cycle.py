@@ -83,7 +83,45 @@ def stored_cycle(certificate, audits) -> dict:
 FIELDS = ["surveillance_due", "surveillance_number", "recertification_audit_due"]
 
 
-def refresh_cycles(certificates, *, certificate_model=None, audit_model=None, batch_size=500):
+def _store(model, rows) -> None:
+    """Write the stored cycle of many certificates in one statement.
+
+    ``UPDATE … FROM (VALUES …)`` (SQLite ≥ 3.33, PostgreSQL): ``bulk_update``'s CASE per row
+    costs seconds per thousand rows in Python; this costs milliseconds.
+    """
+    from django.db import connection
+
+    names = [*FIELDS, "cycle_refreshed_at"]
+    fields = [model._meta.get_field(name) for name in names]
+    if connection.vendor not in ("sqlite", "postgresql"):  # pragma: no cover - other vendors
+        objs = [model(pk=pk, **dict(zip(names, values, strict=True))) for pk, *values in rows]
+        model.objects.bulk_update(objs, names)
+        return
+    pg = connection.vendor == "postgresql"
+    casts = ["::date", "::integer", "::date", "::timestamptz"] if pg else [""] * 4
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    sets = ", ".join(
+        f"{quote(f.column)} = v.column{i + 2}{cast}"
+        for i, (f, cast) in enumerate(zip(fields, casts, strict=True))
+    )
+    values = ", ".join(["(" + ", ".join(["%s"] * (len(fields) + 1)) + ")"] * len(rows))
+    params = []
+    for pk, *row in rows:
+        params.append(pk)
+        params += [
+            f.get_db_prep_save(value, connection) for f, value in zip(fields, row, strict=True)
+        ]
+    id_cast = "::bigint" if pg else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {sets} FROM (VALUES {values}) AS v "  # noqa: S608  (names from the model, values bound)
+            f"WHERE {table}.{quote('id')} = v.column1{id_cast}",
+            params,
+        )
+
+
+def refresh_cycles(certificates, *, certificate_model=None, audit_model=None, batch_size=1000):
     """Recompute and store the cycle of ``certificates`` (a queryset), in batches.
 
     Constant queries per batch: the certificates, their organisations' audits, one update.
@@ -99,18 +137,25 @@ def refresh_cycles(certificates, *, certificate_model=None, audit_model=None, ba
     ids = list(certificates.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), batch_size):
         batch = list(
-            certificate_model.objects.filter(pk__in=ids[start : start + batch_size]).select_related(
-                "certification_body"
+            certificate_model.objects.filter(pk__in=ids[start : start + batch_size])
+            .select_related("certification_body")
+            .only(
+                "id",
+                "organization_id",
+                "decision_date",
+                "expires_on",
+                "certification_body__recertification_lead_days",
             )
         )
         audits = audits_by_org(
             audit_model.objects.filter(organization_id__in={c.organization_id for c in batch})
         )
+        rows = []
         for certificate in batch:
-            for name, value in stored_cycle(certificate, audits).items():
-                setattr(certificate, name, value)
-            certificate.cycle_refreshed_at = now
-        certificate_model.objects.bulk_update(batch, [*FIELDS, "cycle_refreshed_at"])
+            stored = stored_cycle(certificate, audits)
+            rows.append((certificate.pk, *(stored[name] for name in FIELDS), now))
+        if rows:
+            _store(certificate_model, rows)
     return len(ids)
 
 

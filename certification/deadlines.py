@@ -192,6 +192,20 @@ class Links:
         return template.replace("ORGSLUG", org_slug, 1).replace("987654321", str(pk), 1)
 
 
+ORG_FIELDS = ["id", "organization_id", "organization__name", "organization__slug"]
+CERTIFICATE_FIELDS = [
+    *ORG_FIELDS,
+    "number",
+    "edition",
+    "transition_passed",
+    "decision_date",
+    "expires_on",
+    "surveillance_due",
+    "surveillance_number",
+    "recertification_audit_due",
+]
+
+
 # --- calendars ---------------------------------------------------------------------------
 
 
@@ -210,6 +224,7 @@ def _certificate_deadlines(organizations, start, end, today, limit, links) -> li
         current_certificates(Certificate.objects.filter(organization__in=organizations), today)
         .annotate(cutoff=transition_cutoff_expr())
         .select_related("organization")
+        .only(*CERTIFICATE_FIELDS)
     )
     running = current.exclude(transition_invalid_q(today))  # invalid 2011: no cycle runs
     sources = [
@@ -253,6 +268,9 @@ def _action_deadlines(organizations, start, end, limit, links) -> list[Deadline]
         open_actions(CorrectiveAction.objects.filter(organization__in=organizations))
         .filter(_in("due", start, end))
         .select_related("organization", "finding__clause")
+        .only(
+            *ORG_FIELDS, "owner_id", "finding__number", "finding__grade", "finding__clause__number"
+        )
         .order_by("due", "pk")
     )
     if limit is not None:
@@ -282,6 +300,7 @@ def _evidence_deadlines(organizations, start, end, limit, links) -> list[Deadlin
         )
         .filter(_in("review_by", start, end))
         .select_related("organization")
+        .only(*ORG_FIELDS, "title", "review_by", "owner_id")
         .order_by("review_by", "pk")
     )
     if limit is not None:
@@ -308,6 +327,7 @@ def _audit_dates(organizations, start, end, limit, links) -> list[Deadline]:
         .exclude(status=AuditStatus.CLOSED)
         .filter(_in("planned_start", start, end))
         .select_related("organization")
+        .only(*ORG_FIELDS, "title", "planned_start")
         .order_by("planned_start", "pk")
     )
     if limit is not None:

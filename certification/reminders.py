@@ -151,13 +151,14 @@ def _sources(today):
     )
 
     def cert(prefix, queryset, kind_prefix):
+        # plain rows, not model instances: only what the title and the reminder need
         return _due(
-            queryset.select_related("organization"),
+            queryset,
             prefix=prefix,
             subject_type="certificate",
             kind_prefix=kind_prefix,
             today=today,
-        )
+        ).values(*CERTIFICATE_VALUES, **ORG_ANNOTATIONS)
 
     return [
         (
@@ -167,9 +168,7 @@ def _sources(today):
                 surveillance,
                 [Value("surveillance-"), Cast("surveillance_number", CharField())],
             ),
-            lambda c, kind: dl.surveillance_title(
-                c.organization.name, c, overdue=kind.endswith(":overdue")
-            ),
+            lambda c: dl.surveillance_title(c.org_name, c, overdue=c.rkind.endswith(":overdue")),
         ),
         (
             "certificate",
@@ -178,36 +177,69 @@ def _sources(today):
                 running.annotate(rdue=F("recertification_audit_due")),
                 [Value("recertification")],
             ),
-            lambda c, kind: dl.recertification_title(c.organization.name, c),
+            lambda c: dl.recertification_title(c.org_name, c),
         ),
         (
             "certificate",
             cert("transition", transition, [Value("transition")]),
-            lambda c, kind: dl.transition_title(c.organization.name, c),
+            lambda c: dl.transition_title(c.org_name, c),
         ),
         (
             "action",
             _due(
-                actions.select_related("organization", "finding__clause"),
+                actions.select_related("finding__clause").only(*ACTION_FIELDS),
                 prefix="nc-response",
                 subject_type="action",
                 kind_prefix=[Value("nc-response")],
                 today=today,
-            ),
-            lambda a, kind: dl.action_title(a.organization.name, a),
+            ).annotate(**ORG_ANNOTATIONS),
+            lambda a: dl.action_title(a.org_name, a),
         ),
         (
             "evidence",
             _due(
-                evidence.select_related("organization"),
+                evidence.only("id", "organization_id", "title"),
                 prefix="evidence-review",
                 subject_type="evidence",
                 kind_prefix=[Value("evidence-review")],
                 today=today,
-            ),
-            lambda e, kind: dl.evidence_title(e.organization.name, e),
+            ).annotate(**ORG_ANNOTATIONS),
+            lambda e: dl.evidence_title(e.org_name, e),
         ),
     ]
+
+
+class Row(dict):
+    """A ``values()`` row read like an object (the title helpers take either)."""
+
+    __getattr__ = dict.__getitem__
+
+
+ORG_ANNOTATIONS = {
+    "org_name": F("organization__name"),
+    "org_slug": F("organization__slug"),
+    "org_language": F("organization__language"),
+}
+CERTIFICATE_VALUES = [
+    "pk",
+    "organization_id",
+    "number",
+    "decision_date",
+    "surveillance_number",
+    "surveillance_due",
+    "expires_on",
+    "recertification_audit_due",
+    "rkind",
+    "rdue",
+]
+ACTION_FIELDS = [
+    "id",
+    "organization_id",
+    "finding__number",
+    "finding__grade",
+    "finding__clause_id",
+    "finding__clause__number",
+]
 
 
 INSERT_FIELDS = [
@@ -224,16 +256,32 @@ INSERT_FIELDS = [
 ]
 
 
-def _insert(rows: list[Reminder]) -> None:
-    """Insert a batch of reminders in one statement; existing ones are left alone."""
+def _insert(rows: list[tuple], now) -> None:
+    """Insert a batch of reminders in one statement; existing ones are left alone.
+
+    ``rows`` are (organization id, subject type, subject id, kind, due date, title, url).
+    """
     if not rows:
         return
     fields = [Reminder._meta.get_field(name) for name in INSERT_FIELDS]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    params = [
-        f.get_db_prep_save(getattr(row, f.attname), connection) for row in rows for f in fields
-    ]
+    created = Reminder._meta.get_field("created_at").get_db_prep_save(now, connection)
+    adapt_date = connection.ops.adapt_datefield_value
+    params = []
+    for org_id, subject_type, subject_id, kind, due, title, url in rows:
+        params += [
+            org_id,
+            subject_type,
+            subject_id,
+            kind,
+            adapt_date(due),
+            title,
+            url,
+            created,
+            0,
+            "",
+        ]
     table = connection.ops.quote_name(Reminder._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -241,6 +289,29 @@ def _insert(rows: list[Reminder]) -> None:
             "ON CONFLICT DO NOTHING",
             params,
         )
+
+
+def _batch_rows(subject_type, batch, title, links) -> list[tuple]:
+    """The reminders of one batch; titles written in each organisation's own language."""
+    rows = []
+    by_language = defaultdict(list)
+    for subject in batch:
+        by_language[subject.org_language].append(subject)
+    for language, subjects in by_language.items():
+        with translation.override(language):
+            for subject in subjects:
+                rows.append(
+                    (
+                        subject.organization_id,
+                        subject_type,
+                        subject.pk,
+                        subject.rkind,
+                        subject.rdue,
+                        title(subject)[:300],
+                        links(subject_type, subject.org_slug, subject.pk),
+                    )
+                )
+    return rows
 
 
 def scan(*, batch_size: int = SCAN_BATCH, now=None) -> list[int]:
@@ -255,27 +326,13 @@ def scan(*, batch_size: int = SCAN_BATCH, now=None) -> list[int]:
             seen: set[int] = set()
             while True:
                 # Rows inserted drop out of the query (NOT EXISTS): the next batch is new.
-                batch = [s for s in queryset[:batch_size] if s.pk not in seen]
+                batch = [
+                    Row(s) if isinstance(s, dict) else s
+                    for s in queryset[:batch_size]
+                    if (s["pk"] if isinstance(s, dict) else s.pk) not in seen
+                ]
                 seen.update(s.pk for s in batch)
-                rows = []
-                for subject in batch:
-                    org = subject.organization
-                    # Titles are stored, so they are written in the organisation's language.
-                    with translation.override(org.language):
-                        text = title(subject, subject.rkind)
-                    rows.append(
-                        Reminder(
-                            organization_id=org.pk,
-                            subject_type=subject_type,
-                            subject_id=subject.pk,
-                            kind=subject.rkind,
-                            due_date=subject.rdue,
-                            title=text[:300],
-                            url=links(subject_type, org.slug, subject.pk),
-                            created_at=now,
-                        )
-                    )
-                _insert(rows)
+                _insert(_batch_rows(subject_type, batch, title, links), now)
                 if len(batch) < batch_size:
                     break
     return claim(now=now, batch_size=batch_size)

@@ -93,13 +93,16 @@ def next_deadlines(organizations, today: date) -> dict[int, dl.Deadline]:
     cert_ids = [pk for kind, pk in winners.values() if kind != "nc-response"]
     action_ids = [pk for kind, pk in winners.values() if kind == "nc-response"]
     certs = {
-        c.pk: c for c in Certificate.objects.filter(pk__in=cert_ids).select_related("organization")
+        c.pk: c
+        for c in Certificate.objects.filter(pk__in=cert_ids)
+        .select_related("organization")
+        .only(*dl.CERTIFICATE_FIELDS)
     }
     actions = {
         a.pk: a
-        for a in dl.open_actions(CorrectiveAction.objects.filter(pk__in=action_ids)).select_related(
-            "organization", "finding__clause"
-        )
+        for a in dl.open_actions(CorrectiveAction.objects.filter(pk__in=action_ids))
+        .select_related("organization", "finding__clause")
+        .only(*dl.ORG_FIELDS, "finding__number", "finding__grade", "finding__clause__number")
     }
     links = dl.Links()
     result = {}

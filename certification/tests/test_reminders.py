@@ -362,3 +362,20 @@ def test_the_scan_selects_and_inserts_in_a_constant_number_of_queries_per_batch(
     reminders.scan(now=at(TODAY), batch_size=7)
     with django_assert_max_num_queries(len(again.captured_queries)):
         reminders.scan(now=at(TODAY), batch_size=7)
+
+
+def test_evidence_review_reminders_reach_the_owner(org_a, members):
+    from itsms.models import Evidence
+
+    owner = members[Role.CONTRIBUTOR]
+    evidence = Evidence.objects.create(
+        organization=org_a, title="Backup record", owner=owner, review_by=date(2027, 5, 10)
+    )
+    reminders.scan(now=at(date(2027, 5, 3)))
+    reminder = Reminder.objects.get(subject_type="evidence", subject_id=evidence.pk)
+    assert reminder.kind == "evidence-review:-7" and "Backup record" in reminder.title
+    assert reminder.url.endswith(f"/evidence/{evidence.pk}/")
+    reminders.deliver(reminder.pk)
+    assert owner.email in {m.to[0] for m in mail.outbox}
+    reminders.scan(now=at(date(2027, 5, 20)))  # not reminded when overdue
+    assert Reminder.objects.filter(subject_type="evidence").count() == 1

@@ -104,9 +104,7 @@ class CertificateDetailView(OrganizationMixin, TemplateView):
             {
                 "date": cert.expires_on,
                 "label": _("Certificate expires"),
-                "state": "done"
-                if recertified
-                else ("overdue" if today > cert.expires_on else "coming"),
+                "state": "done" if recertified else "coming",
             }
         )
         events.sort(key=lambda e: e["date"])
