@@ -34,8 +34,8 @@ from audits.models import CorrectiveAction
 from itsms.models import Membership, Organization, Role
 from itsms.notifications import notify
 
+from . import cycle, rules
 from . import deadlines as dl
-from . import rules
 from .models import Certificate, NotificationPreference, Reminder, ReminderDelivery
 
 DEFAULT_OFFSETS = {
@@ -317,6 +317,8 @@ def _batch_rows(subject_type, batch, title, links) -> list[tuple]:
 def scan(*, batch_size: int = SCAN_BATCH, now=None) -> list[int]:
     """Create the reminders due now; claim and return the ids of reminders to queue."""
     now = now or timezone.now()
+    # Certificates written by bulk inserts (imports, benchmarks) get their cycle first.
+    cycle.refresh_cycles(Certificate.objects.filter(cycle_refreshed_at__isnull=True))
     links = dl.Links()
     by_date = local_dates(now)
     for today, zones in sorted(by_date.items()):

@@ -138,6 +138,10 @@ class Migration(migrations.Migration):
             model_name='reminder',
             index=models.Index(condition=models.Q(('sent_at__isnull', True)), fields=['queued_at', 'id'], name='reminder_unsent_queue'),
         ),
+        migrations.AddIndex(
+            model_name='certificate',
+            index=models.Index(condition=models.Q(('cycle_refreshed_at__isnull', True)), fields=['id'], name='cert_cycle_not_computed'),
+        ),
         migrations.RunPython(checklist_keys, migrations.RunPython.noop),
         migrations.RunPython(store_cycles, migrations.RunPython.noop),
     ]

@@ -108,6 +108,12 @@ class Certificate(TenantModel):
             models.Index(
                 fields=["edition", "transition_passed", "expires_on"], name="cert_2011_pending"
             ),
+            # certificates written by bulk inserts, whose cycle the next scan computes
+            models.Index(
+                fields=["id"],
+                condition=models.Q(cycle_refreshed_at__isnull=True),
+                name="cert_cycle_not_computed",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

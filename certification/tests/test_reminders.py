@@ -379,3 +379,24 @@ def test_evidence_review_reminders_reach_the_owner(org_a, members):
     assert owner.email in {m.to[0] for m in mail.outbox}
     reminders.scan(now=at(date(2027, 5, 20)))  # not reminded when overdue
     assert Reminder.objects.filter(subject_type="evidence").count() == 1
+
+
+def test_certificates_written_by_bulk_inserts_get_their_cycle_at_the_next_scan(org_a):
+    from certification import rules
+    from certification.models import Certificate
+
+    decision = date(2026, 3, 15)
+    Certificate.objects.bulk_create(
+        [
+            Certificate(
+                organization=org_a,
+                number="BULK-1",
+                scope="s",
+                decision_date=decision,
+                expires_on=rules.expires_on(decision),
+            )
+        ]
+    )
+    reminders.scan(now=at(date(2027, 3, 8)))
+    assert Reminder.objects.filter(kind="surveillance-1:-7", due_date=date(2027, 3, 15)).exists()
+    assert Certificate.objects.get(number="BULK-1").recertification_audit_due == date(2028, 12, 14)
