@@ -257,8 +257,16 @@ INVITATION_TTL_DAYS = env.int("INVITATION_TTL_DAYS", default=14)
 # response window and transition cutoff on its record take precedence over these defaults.
 NC_RESPONSE_WINDOW_DAYS = env.int("NC_RESPONSE_WINDOW_DAYS", default=42)
 TRANSITION_CUTOFF = env.str("TRANSITION_CUTOFF", default="2021-09-15")
+# The recertification audit is due this many days before expiry, so that the body can verify
+# major nonconformities before it (a certification body's own lead time wins).
+RECERTIFICATION_LEAD_DAYS = env.int("RECERTIFICATION_LEAD_DAYS", default=90)
 # Days before each kind of deadline when reminders go out, e.g. {"surveillance": [60, 14]}.
 REMINDER_OFFSETS = env.json("REMINDER_OFFSETS", default={})
+# An overdue deadline is reminded only while overdue by less than this many days (history
+# entered after the fact sends nothing).
+REMINDER_OVERDUE_GRACE_DAYS = env.int("REMINDER_OVERDUE_GRACE_DAYS", default=30)
+# A reminder queued for sending is queued again only after this lease, if still unsent.
+REMINDER_QUEUE_LEASE_MINUTES = env.int("REMINDER_QUEUE_LEASE_MINUTES", default=120)
 
 # Evidence documents: the largest file accepted, checked before anything is stored.
 EVIDENCE_MAX_UPLOAD_MB = env.int("EVIDENCE_MAX_UPLOAD_MB", default=50)
