@@ -68,7 +68,7 @@ def test_the_gap_assessment_speaks_chinese(client, org_a, members):
     assert "差距评估" in html and "开始差距评估" in html
     gap_assessment_start(organization=org_a, actor=consultant)
     html = page(client, url)
-    assert "自评准备度" in html and "准备度如何计分" in html and "分派整章" in html
+    assert "自评就绪度" in html and "就绪度如何计分" in html and "分派整章" in html
     assert "Self-assessed readiness" not in html
 
 
