@@ -125,3 +125,11 @@ def test_a_reminder_to_a_chinese_organisation_has_a_chinese_subject(org_a, membe
         assert "（2027-03-15）" in message.subject
         assert "监督审核" in message.subject  # the title itself is in the organisation's language
         assert "截止日期：2027-03-15" in message.body
+
+
+def test_the_api_token_hint_shows_the_header_literally(client, members):
+    client.force_login(members[Role.CONSULTANT])
+    for language in ("en", "zh-hans"):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        html = page(client, reverse("itsms:account"))
+        assert "Authorization: Token &lt;key&gt;" in html, language

@@ -31,7 +31,7 @@ ALLOWED_PATTERNS = {
     r"\bF\d+\b": "finding references (F1, F2 …): identifiers",
     r"\btestserver\b": "the site's domain (the test client's host)",
     r"\bv\d+\b": "version marks of evidence files (v1, v2)",
-    r"Authorization: Token": "the HTTP header an API client sends, literally",
+    r"Authorization: Token <key>": "the HTTP header an API client sends, literally",
 }
 ALLOWED_WORDS = {
     # Abbreviations Chinese ITSM practice and GB/T 24405 readers write in Latin letters.
