@@ -59,6 +59,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # 413 for an oversized declared body before anything reads it (after locale and user, so
+    # the page speaks the user's language; before any view or CSRF check reads request.POST).
+    "itsms.evidence.limits.RequestBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -259,6 +262,14 @@ REMINDER_OFFSETS = env.json("REMINDER_OFFSETS", default={})
 
 # Evidence documents: the largest file accepted, checked before anything is stored.
 EVIDENCE_MAX_UPLOAD_MB = env.int("EVIDENCE_MAX_UPLOAD_MB", default=50)
+# The largest total of all files of one upload (a request with a larger declared body gets 413
+# before it is read).
+EVIDENCE_MAX_UPLOAD_TOTAL_MB = env.int("EVIDENCE_MAX_UPLOAD_TOTAL_MB", default=200)
+# Documents that are archives (Office, OpenDocument): the most their parts may expand to, the
+# highest compression ratio of one part (above 1 MB), and the most parts (archive bombs).
+EVIDENCE_ARCHIVE_MAX_EXPANDED_MB = env.int("EVIDENCE_ARCHIVE_MAX_EXPANDED_MB", default=500)
+EVIDENCE_ARCHIVE_MAX_RATIO = env.int("EVIDENCE_ARCHIVE_MAX_RATIO", default=200)
+EVIDENCE_ARCHIVE_MAX_PARTS = env.int("EVIDENCE_ARCHIVE_MAX_PARTS", default=10000)
 # Where evidence files live: "local" (MEDIA_ROOT) or "s3" (any S3-compatible service, through
 # django-storages; files stay private and are only ever streamed by permission-checked views).
 EVIDENCE_STORAGE = env.str("EVIDENCE_STORAGE", default="local")
