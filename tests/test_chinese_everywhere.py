@@ -55,37 +55,6 @@ KWARGS = {"code": "iso20000-1-2018", "number": "8.6.1", "uidb64": "MQ", "token":
 LEFT_TO_OTHER_APPS: dict[str, list[str]] = {
     "audits:audit_detail": ["Planned start", "Planned end"],  # audits/forms.py labels
     "audits:invitation_accept": ["SMS"],  # "…只读查看该组织的 SMS…" (audits catalogue entry)
-    "certification:project": [  # the six steps' checklist items (certification helper)
-        "Purpose of the certification agreed",
-        "Scope of the service management system defined",
-        "Vision and order of improvement set",
-        "Interested parties and expected benefits identified",
-        "Understanding of ISO/IEC 20000-1:2018 built in the team",
-        "Lessons learnt from similar organisations and consultants collected",
-        "Top-management support secured",
-        "ITIL / ISO/IEC 20000 knowledge in the team assessed and trained",
-        "Certification body chosen",
-        "Gap analysis done (see the gap assessment)",
-        "Overall plan agreed",
-        "Commitment of management and owners confirmed",
-        "Service improvement plan set up as PDCA cycles",
-        "Detailed assessment of each process done",
-        "Policies, processes and procedures written",
-        "Processes implemented",
-        "Improvements made",
-        "Periodic review held",
-        "Internal audit held",
-        "Certification audit booked with the certification body",
-        "Audit scope agreed",
-        "Evidence prepared for the auditors",
-        "Stage 1 audit held",
-        "Stage 2 audit held",
-        "Closing meeting held",
-        "Responses to nonconformities submitted within six weeks",
-        "Surveillance audits planned every year",
-        "Recertification planned before expiry",
-        "Continual improvement of the SMS kept up",
-    ],
 }
 
 
