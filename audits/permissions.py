@@ -9,9 +9,9 @@
 - Members who may assess (contributors, admins, consultants) answer nonconformities.
 """
 
-from itsms import permissions
 from itsms.models import Role
-from itsms.permissions import Capability
+from itsms.shared import permissions
+from itsms.shared.permissions import Capability
 
 RECORD_PERM = "audits.record_findings"
 LEAD_PERM = "audits.lead_audit"

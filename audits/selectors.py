@@ -102,7 +102,7 @@ def audits_visible_to(user):
     """Audits of the user's organisations (members), or those the user is assigned to."""
     from django.db.models import Q
 
-    from itsms import permissions
+    from itsms.shared import permissions
 
     return Audit.objects.filter(
         Q(organization__in=permissions.member_organizations(user))
@@ -111,7 +111,7 @@ def audits_visible_to(user):
 
 
 def bodies_visible_to(user):
-    from itsms import permissions
+    from itsms.shared import permissions
 
     from .models import CertificationBody
 

@@ -9,7 +9,8 @@ class ItsmsConfig(AppConfig):
     verbose_name = _("ITSMS core")
 
     def ready(self):
-        from . import hooks
+        from itsms.shared import hooks
+
         from .assessment import my_clauses
 
         hooks.register_my_work(my_clauses)

@@ -11,7 +11,9 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import permissions, readiness
+from itsms.shared import permissions
+
+from . import readiness
 from .models import (
     Clause,
     ClauseAssessment,
@@ -313,7 +315,7 @@ def my_clauses(user, organization) -> list:
     """ "My work" provider: the requirement clauses the user owns."""
     from django.urls import reverse
 
-    from .hooks import WorkItem
+    from itsms.shared.hooks import WorkItem
 
     today = organization.local_today()
     rows = (

@@ -1,6 +1,7 @@
 """Navigation data for every page: the user's organisations and the current one."""
 
-from . import permissions
+from itsms.shared import permissions
+
 from .models import Role
 
 

@@ -15,19 +15,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from . import permissions
+from itsms.shared import permissions
+from itsms.shared.history import save_recorded
+
 from .models import Invitation, Membership, Organization, Role, User
 
 MANAGING_ROLES = (Role.CONSULTANT, Role.ADMIN)
-
-
-def save_recorded(instance, actor):
-    """Validate and save ``instance``, recording ``actor`` in its history. Every app's services
-    save through this."""
-    instance._history_user = actor
-    instance.full_clean()
-    instance.save()
-    return instance
 
 
 @transaction.atomic

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from itsms.hooks import WorkItem
+from itsms.shared.hooks import WorkItem
 
 from . import selectors
 

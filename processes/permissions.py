@@ -9,9 +9,9 @@ viewers change nothing. Every check goes through ``itsms.permissions``.
 
 from __future__ import annotations
 
-from itsms import permissions
 from itsms.models import Membership
-from itsms.permissions import Capability
+from itsms.shared import permissions
+from itsms.shared.permissions import Capability
 
 CHANGE_PROCESS = "processes.change_processinstance"
 #: The role capability of those who manage every process, KPI and service.

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from itsms.models import Clause, Organization, User
 from itsms.reference import PRIMARY
-from itsms.services import save_recorded as _save
+from itsms.shared.history import save_recorded as _save
 
 from . import permissions
 from .catalogue import catalogue_clauses

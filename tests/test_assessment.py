@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from itsms import assessment as gap
-from itsms import permissions
 from itsms.models import ClauseAssessment, Role
+from itsms.shared import permissions
 
 from .factories import MembershipFactory, UserFactory
 

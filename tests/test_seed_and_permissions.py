@@ -3,8 +3,8 @@
 import pytest
 from django.core.management import call_command
 
-from itsms import permissions
 from itsms.models import Membership, Organization, Role, User
+from itsms.shared import permissions
 
 from .factories import UserFactory
 

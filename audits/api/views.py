@@ -5,9 +5,9 @@ from rest_framework import exceptions, mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from itsms import permissions
-from itsms.api.base import OrganizationScopedViewSet, scoped_list_schema
-from itsms.permissions import Capability
+from itsms.shared import permissions
+from itsms.shared.api import OrganizationScopedViewSet, scoped_list_schema
+from itsms.shared.permissions import Capability
 
 from .. import permissions as audit_permissions
 from .. import services

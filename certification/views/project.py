@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
-from itsms.permissions import Capability
-from itsms.views.base import OrganizationMixin
+from itsms.shared.permissions import Capability
+from itsms.shared.views import OrganizationMixin
 
 from .. import services
 from ..forms import ItemForm, ProjectForm, StepForm

@@ -6,14 +6,15 @@ from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from itsms.shared import permissions
+from itsms.shared.api import OrganizationScopedViewSet, scoped_list_schema
+from itsms.shared.permissions import Capability
+
 from .. import assessment as gap
-from .. import permissions
 from ..filters import ClauseAssessmentFilterSet
 from ..models import Clause, ClauseAssessment, Organization, Status, User
 from ..models.assessment import NO_EXCLUSION_MESSAGE, OtherParty
-from ..permissions import Capability
 from ..reference import PRIMARY
-from .base import OrganizationScopedViewSet, scoped_list_schema
 
 EXCLUSION_WORDS = {"not_applicable", "n/a", "na", "excluded", "exclude", "not applicable"}
 EXCLUSION_FIELDS = {"applicable", "excluded", "not_applicable", "exclusion", "is_applicable"}

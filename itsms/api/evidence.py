@@ -15,7 +15,10 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from .. import permissions
+from itsms.shared import permissions
+from itsms.shared.api import OrganizationScopedViewSet, scoped_list_schema
+from itsms.shared.permissions import Capability
+
 from ..evidence import access, downloads, selectors, services
 from ..filters import EvidenceFilterSet
 from ..models import (
@@ -27,8 +30,6 @@ from ..models import (
     Organization,
     User,
 )
-from ..permissions import Capability
-from .base import OrganizationScopedViewSet, scoped_list_schema
 
 PROCESS_MODEL = selectors.linkable_model("processes")
 SERVICE_MODEL = selectors.linkable_model("services")

@@ -5,9 +5,10 @@ from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from itsms.shared.api import OrganizationScopedViewSet, scoped_list_schema
+
 from .. import notifications
 from ..models import Notification
-from .base import OrganizationScopedViewSet, scoped_list_schema
 
 
 class NotificationSerializer(serializers.ModelSerializer):

@@ -1,7 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from .. import permissions
+from itsms.shared import permissions
+
 from ..models import Clause, ClauseCorrelation, Invitation, Membership, Organization, Role, Standard
 from ..models.tenancy import RESERVED_SLUGS, validate_time_zone
 

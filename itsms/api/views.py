@@ -5,11 +5,13 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from .. import permissions, services
+from itsms import services
+from itsms.shared import permissions
+from itsms.shared.api import OrganizationScopedViewSet, scoped_list_schema
+from itsms.shared.permissions import Capability
+
 from ..filters import ClauseFilterSet, InvitationFilterSet, MembershipFilterSet
 from ..models import Clause, ClauseCorrelation, Invitation, Membership, Organization, Standard
-from ..permissions import Capability
-from .base import OrganizationScopedViewSet, scoped_list_schema
 from .serializers import (
     ClauseSerializer,
     InvitationSerializer,

@@ -20,9 +20,10 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from .. import permissions
+from itsms.shared import permissions
+from itsms.shared.permissions import Capability
+
 from ..models import Membership, Organization, Role
-from ..permissions import Capability
 
 READ_PERM = "itsms.view_organization"
 #: Roles that read evidence by their membership alone (auditors need an assignment).

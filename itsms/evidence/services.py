@@ -21,7 +21,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .. import notifications, permissions
+from itsms import notifications
+from itsms.shared import permissions
+from itsms.shared.history import save_recorded as _save
+
 from ..models import (
     Confidentiality,
     DocumentStatus,
@@ -34,7 +37,6 @@ from ..models import (
     User,
 )
 from ..models.evidence import TRANSITIONS
-from ..services import save_recorded as _save
 from . import access, selectors, storage
 from .validation import UploadRefused, check_upload
 

@@ -12,17 +12,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
+from itsms import readiness
+from itsms.shared import hooks
+from itsms.shared.permissions import Capability
+from itsms.shared.views import OrganizationMixin
+
 from .. import assessment as gap
-from .. import hooks, readiness
 from ..evidence import access
 from ..evidence import selectors as evidence_selectors
 from ..filters import ClauseAssessmentFilterSet
 from ..forms import BulkAssignForm, ClauseAssessmentForm
 from ..models import Clause, ClauseAssessment, Status
-from ..permissions import Capability
 from ..reference import PRIMARY
 from ..selectors import members_of
-from .base import OrganizationMixin
 
 
 def headings():

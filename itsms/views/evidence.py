@@ -18,7 +18,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
-from .. import permissions
+from itsms.shared import permissions
+from itsms.shared.permissions import Capability
+from itsms.shared.views import SAFE_METHODS, OrganizationMixin
+
 from ..evidence import access, downloads, selectors, services
 from ..evidence.forms import (
     DeleteForm,
@@ -30,8 +33,6 @@ from ..evidence.forms import (
 from ..evidence.validation import UploadRefused, check_upload, max_upload_bytes
 from ..filters import EvidenceFilterSet
 from ..models import DocumentStatus, Evidence, EvidenceVersion, Organization
-from ..permissions import Capability
-from .base import SAFE_METHODS, OrganizationMixin
 
 PAGE_SIZE = 100
 

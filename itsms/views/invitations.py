@@ -6,7 +6,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from .. import services
+from itsms import services
+
 from ..forms import InvitationSignupForm
 from ..models import Invitation, User
 

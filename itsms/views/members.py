@@ -5,11 +5,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
-from .. import permissions, services
+from itsms import services
+from itsms.shared import permissions
+from itsms.shared.permissions import Capability
+from itsms.shared.views import OrganizationMixin
+
 from ..forms import InvitationForm, MembershipRoleForm
 from ..models import Invitation, Membership
-from ..permissions import Capability
-from .base import OrganizationMixin
 
 
 def _error_text(exc: ValidationError) -> str:

@@ -6,9 +6,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
+from itsms.shared.views import OrganizationMixin
+
 from .. import notifications
 from ..models import Notification
-from .base import OrganizationMixin
 
 
 class NotificationMixin(OrganizationMixin):

@@ -8,11 +8,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 
-from .. import permissions, services
+from itsms import services
+from itsms.shared import permissions
+from itsms.shared.permissions import Capability
+from itsms.shared.views import OrganizationMixin
+
 from ..assessment import portfolio_readiness
 from ..forms import OrganizationForm
-from ..permissions import Capability
-from .base import OrganizationMixin
 
 
 class PortfolioView(LoginRequiredMixin, TemplateView):

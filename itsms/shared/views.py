@@ -12,8 +12,8 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from .. import permissions
-from ..permissions import Capability
+from . import permissions
+from .permissions import Capability
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 from guardian.utils import clean_orphan_obj_perms  # noqa: F401  (re-exported for maintenance)
 
-from .models import Membership, Organization, Role
+from itsms.models import Membership, Organization, Role
 
 
 class Capability(models.TextChoices):

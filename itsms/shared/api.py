@@ -12,8 +12,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import exceptions, viewsets
 from rest_framework import permissions as drf_permissions
 
-from .. import permissions
-from ..permissions import Capability
+from . import permissions
+from .permissions import Capability
 
 ORGANIZATION_PARAMETER = OpenApiParameter(
     "organization",
