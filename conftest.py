@@ -12,7 +12,7 @@ def _reference_data_in_transactional_tests(request):
         return
     request.getfixturevalue("transactional_db")
     from itsms.models import Clause
-    from itsms.reference import load_reference_data
+    from itsms.standards.reference import load_reference_data
 
     if not Clause.objects.exists():
         load_reference_data()

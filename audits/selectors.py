@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.db.models import Prefetch
 
 from itsms.models import Clause
-from itsms.reference import PRIMARY
+from itsms.standards.reference import PRIMARY
 
 from . import rules
 from .models import ActionState, Audit, AuditKind, CorrectiveAction, Grade

@@ -21,7 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from itsms.models import Membership, Organization, Role
-from itsms.notifications import notify
+from itsms.notifications.services import notify
 
 from .deadlines import Deadline, deadlines_for
 from .models import NotificationPreference, Reminder, ReminderDelivery

@@ -91,7 +91,7 @@ def test_the_run_command_serves_runs_a_worker_and_stops_on_ctrl_c(embedded):
         env,
         "shell",
         "-c",
-        "from itsms import services; from itsms.models import *;"
+        "from itsms.tenancy import services; from itsms.models import *;"
         "org = Organization.objects.get(slug='eastern-harbour-bank');"
         "li = User.objects.get(email='li@northbridge.example');"
         "services.invitation_create(organization=org, actor=li,"

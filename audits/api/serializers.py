@@ -3,8 +3,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from itsms.models import Clause, Organization, User
-from itsms.reference import PRIMARY
 from itsms.shared import permissions
+from itsms.standards.reference import PRIMARY
 
 from .. import selectors
 from ..models import Audit, CertificationBody, CorrectiveAction, Finding, PlanSession

@@ -5,8 +5,8 @@ from django.contrib.auth import login
 from django.shortcuts import redirect, render
 from django.views import View
 
-from itsms.forms import InvitationSignupForm
 from itsms.models import User
+from itsms.tenancy.forms import InvitationSignupForm
 
 from .. import invitations
 
