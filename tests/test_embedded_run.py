@@ -98,6 +98,9 @@ def test_the_run_command_serves_runs_a_worker_and_stops_on_ctrl_c(embedded):
         " email='newcomer@ehbank.example', role='viewer')",
     )
     wait_for(lambda: "To: newcomer@ehbank.example" in log.read_text(), 60, "the worker's email")
+    # kombu's exchange tables stay under the var directory, never in the checkout.
+    control = os.path.join(env["ITSMS_VAR_DIR"], "broker", "control")
+    assert any(name.endswith(".exchange") for name in os.listdir(control)), control
 
     os.killpg(embedded["process"].pid, signal.SIGINT)  # what Ctrl-C sends to the terminal
     embedded["process"].wait(timeout=30)
