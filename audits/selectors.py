@@ -90,14 +90,6 @@ def open_actions_for(organization):
     )
 
 
-def audits_for_user(organization, user, membership):
-    """The organisation's audits this user may see: all for members, assigned ones otherwise."""
-    qs = Audit.objects.filter(organization=organization)
-    if membership is None or getattr(membership, "pk", None) is None:
-        qs = qs.filter(assignments__user=user, assignments__ended_at__isnull=True)
-    return qs.distinct()
-
-
 def audits_visible_to(user):
     """Audits of the user's organisations (members), or those the user is assigned to."""
     from django.db.models import Q

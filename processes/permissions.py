@@ -46,10 +46,6 @@ def may_edit_process(user, instance, membership: Membership | None = None) -> bo
     return instance.owner_id == user.pk and permissions.can_on(user, CHANGE_PROCESS, instance)
 
 
-def may_edit_kpi(user, kpi, membership: Membership | None = None) -> bool:
-    return may_edit_process(user, kpi.process, membership)
-
-
 def may_manage_services(user, organization, membership: Membership | None = None) -> bool:
     return may_manage(user, organization, membership)
 

@@ -29,11 +29,6 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
-def _is_member(user, organization):
-    membership = permissions.membership_of(user, organization)
-    return membership is not None and membership.pk is not None
-
-
 class AuditScopedMixin:
     """Non-member auditors see only what belongs to the audits they are assigned to."""
 

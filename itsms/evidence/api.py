@@ -300,9 +300,6 @@ class EvidenceViewSet(
             return EvidenceCreateSerializer
         return super().get_serializer_class()
 
-    def _links(self, data):
-        return {k: data[k] for k in ("clauses", "processes", "services") if k in data}
-
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         organization = data.pop("organization")
