@@ -5,7 +5,7 @@
   mirrored as the django-guardian object permission ``audits.record_findings`` on the audit):
   record notes and findings, accept / return / verify corrective actions. The lead auditor
   also records the closing meeting. An auditor who is not a member reads the organisation
-  while an assignment lasts (``itsms.permissions.grant_audit_reader``).
+  while an assignment lasts (``itsms.shared.permissions.grant_audit_reader``).
 - Members who may assess (contributors, admins, consultants) answer nonconformities.
 """
 

@@ -1,4 +1,4 @@
-"""What the processes app plugs into the core's extension points (``itsms.hooks``)."""
+"""What the processes app plugs into the core's extension points (``itsms.shared.hooks``)."""
 
 from __future__ import annotations
 

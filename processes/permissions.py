@@ -4,7 +4,7 @@ Consultants and admins (the roles that may change the organisation) manage every
 process, KPI and service. A contributor edits only the processes assigned to
 them: the owner holds the django-guardian object permission ``CHANGE_PROCESS``,
 granted when they become owner and revoked when the owner changes. Auditors and
-viewers change nothing. Every check goes through ``itsms.permissions``.
+viewers change nothing. Every check goes through ``itsms.shared.permissions``.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Demo seed is idempotent; django-guardian is wired behind itsms.permissions."""
+"""Demo seed is idempotent; django-guardian is wired behind itsms.shared.permissions."""
 
 import pytest
 from django.core.management import call_command

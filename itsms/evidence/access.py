@@ -13,7 +13,7 @@
   needs the item's named reviewer or a consultant/admin; restoring a deleted item needs a
   consultant/admin (``Capability.CHANGE_ORGANIZATION``).
 
-Every check goes through ``itsms.permissions``.
+Every check goes through ``itsms.shared.permissions``.
 """
 
 from __future__ import annotations
