@@ -82,8 +82,8 @@ def invitation_tokens(bank) -> dict[str, str]:
     """Real, pending invitations to the bank and to its audit: their pages render."""
     from audits.invitations import audit_invitation_create
     from audits.models import Audit, AuditAssignment
-    from itsms import services
     from itsms.models import Role
+    from itsms.tenancy import services
 
     li = User.objects.get(email="li@northbridge.example")
     _, token = services.invitation_create(
