@@ -38,6 +38,7 @@ class AuditListView(AuditMixin, TemplateView):
     """The audit programme: every audit, and the corrective actions still open."""
 
     template_name = "audits/audit_list.html"
+    filterset_classes = (AuditFilterSet, CorrectiveActionFilterSet)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

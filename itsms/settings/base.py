@@ -218,8 +218,8 @@ REST_FRAMEWORK = {
     ],
     # Default deny: every endpoint needs a signed-in user; tenant endpoints add more.
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_FILTER_BACKENDS": ["itsms.shared.filters.FilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "itsms.shared.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "itsms.shared.exceptions.exception_handler",

@@ -50,6 +50,7 @@ class ProcessListView(OrganizationMixin, TemplateView):
 
     model = ProcessInstance
     template_name = "processes/process_list.html"
+    filterset_classes = (ProcessInstanceFilterSet,)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
