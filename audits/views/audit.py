@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView, View
 
+from itsms.shared import versioning
 from itsms.shared.permissions import Capability
 
 from .. import permissions as audit_permissions
@@ -128,8 +129,8 @@ class AuditEditView(AuditMixin, FormView):
                 audit=self.get_audit(), actor=self.request.user, version=version, **data
             )
         except services.StaleEdit as exc:
-            form.add_error(None, str(exc))
-            return self.render_to_response(self.get_context_data(form=form), status=409)
+            extra = versioning.stale_form(form, exc)
+            return self.render_to_response(self.get_context_data(form=form, **extra), status=409)
         except ValidationError as exc:
             form.add_error(None, _errors(exc))
             return self.form_invalid(form)
@@ -137,6 +138,9 @@ class AuditEditView(AuditMixin, FormView):
         return redirect(
             "audits:audit_detail", org_slug=self.organization.slug, pk=self.get_audit().pk
         )
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 class AuditDetailView(AuditMixin, TemplateView):
@@ -277,8 +281,8 @@ class FindingEditView(AuditMixin, FormView):
                 finding=finding, actor=self.request.user, version=version, **data
             )
         except services.StaleEdit as exc:
-            form.add_error(None, str(exc))
-            return self.render_to_response(self.get_context_data(form=form), status=409)
+            extra = versioning.stale_form(form, exc)
+            return self.render_to_response(self.get_context_data(form=form, **extra), status=409)
         except ValidationError as exc:
             form.add_error(None, _errors(exc))
             return self.render_to_response(self.get_context_data(form=form), status=400)

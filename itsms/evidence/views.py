@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
 from itsms.models import DocumentStatus, Evidence, EvidenceVersion, Organization
-from itsms.shared import permissions
+from itsms.shared import permissions, versioning
 from itsms.shared.permissions import Capability
 from itsms.shared.views import SAFE_METHODS, OrganizationMixin
 
@@ -363,6 +363,10 @@ class EvidenceEditView(EvidenceMixin, TemplateView):
             data["title"] = data["title"].strip() or evidence.title
             try:
                 services.evidence_update(evidence=evidence, actor=request.user, **data)
+            except versioning.StaleVersion as exc:
+                context = self.get_context_data(evidence=evidence, form=form)
+                context.update(versioning.stale_form(form, exc))
+                return self.render_to_response(context, status=409)
             except ValidationError as exc:
                 for field, errors in exc.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
