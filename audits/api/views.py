@@ -10,7 +10,7 @@ from itsms.api.base import OrganizationScopedViewSet, scoped_list_schema
 from itsms.permissions import Capability
 
 from .. import permissions as audit_permissions
-from .. import services
+from .. import selectors, services
 from ..filters import AuditFilterSet, CorrectiveActionFilterSet, FindingFilterSet
 from ..models import Audit, CertificationBody, CorrectiveAction, Finding, PlanSession
 from .serializers import (
@@ -19,6 +19,7 @@ from .serializers import (
     ClosingMeetingSerializer,
     CorrectiveActionSerializer,
     FindingSerializer,
+    OpeningMeetingSerializer,
     PlanSessionSerializer,
     TransitionSerializer,
 )
@@ -107,6 +108,14 @@ class AuditViewSet(
             | Q(assignments__user=user, assignments__ended_at__isnull=True)
         ).distinct()
 
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        rows = page if page is not None else list(queryset)
+        context = {**self.get_serializer_context(), "outcomes": selectors.outcomes_for(rows)}
+        data = self.get_serializer_class()(rows, many=True, context=context).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
+
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         organization = data.pop("organization")
@@ -126,6 +135,21 @@ class AuditViewSet(
             )
         except services.StaleEdit as exc:
             raise Conflict(str(exc)) from exc
+
+    @extend_schema(request=OpeningMeetingSerializer, responses=AuditSerializer)
+    @action(detail=True, methods=["post"], url_path="opening-meeting")
+    def opening_meeting(self, request, pk=None):
+        """Record the opening meeting (each stage of an audit has its own)."""
+        audit = self.get_object()
+        membership = permissions.membership_of(request.user, audit.organization)
+        if not audit_permissions.may_lead(request.user, membership, audit):
+            raise exceptions.PermissionDenied(_("The lead auditor records the opening meeting."))
+        payload = OpeningMeetingSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        audit = services.opening_meeting_record(
+            audit=audit, actor=request.user, held_on=payload.validated_data["held_on"]
+        )
+        return Response(self.get_serializer(audit).data)
 
     @extend_schema(request=ClosingMeetingSerializer, responses=AuditSerializer)
     @action(detail=True, methods=["post"], url_path="closing-meeting")

@@ -50,9 +50,14 @@ class Grade(models.TextChoices):
     MINOR = "minor", _("Minor nonconformity")
     OBSERVATION = "observation", _("Observation")
     OFI = "ofi", _("Opportunity for improvement")
+    CONCERN = "concern", _("Area of concern")
 
 
 NONCONFORMITIES = (Grade.MAJOR, Grade.MINOR)
+
+#: Areas of concern are raised at stage 1 only: what could become a nonconformity at stage 2
+#: (ISO/IEC 17021-1 §9.3.1.2; certification-rules.md, "Stage 1 / stage 2").
+STAGE1_ONLY = (Grade.CONCERN,)
 
 
 class Finding(TenantModel):
@@ -60,6 +65,7 @@ class Finding(TenantModel):
 
     audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="findings")
     number = models.PositiveIntegerField(_("number"))
+    reference = models.CharField(_("reference"), max_length=24, editable=False)
     grade = models.CharField(_("grade"), max_length=12, choices=Grade.choices)
     clause = models.ForeignKey(
         Clause,
@@ -90,6 +96,10 @@ class Finding(TenantModel):
         ordering = ["audit", "number"]
         constraints = [
             models.UniqueConstraint(fields=["audit", "number"], name="finding_number_per_audit"),
+            # References are read across audits (dashboard, reminders): never two "F1".
+            models.UniqueConstraint(
+                fields=["organization", "reference"], name="finding_reference_per_org"
+            ),
             models.CheckConstraint(
                 condition=models.Q(grade__in=Grade.values), name="finding_grade_valid"
             ),
@@ -98,9 +108,20 @@ class Finding(TenantModel):
     def __str__(self):
         return f"{self.reference} {self.get_grade_display()}"
 
-    @property
-    def reference(self):
-        return f"F{self.number}"
+    @staticmethod
+    def reference_for(audit_number: int, number: int) -> str:
+        """The audit's reference and the finding's number: A3-F1 (unique in the organisation)."""
+        return f"A{audit_number}-F{number}"
+
+    def save(self, *args, **kwargs):
+        if not self.reference:
+            self.reference = self.reference_for(self.audit.number, self.number)
+        super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None):
+        if not self.reference:  # assigned on save
+            exclude = set(exclude or ()) | {"reference"}
+        super().clean_fields(exclude=exclude)
 
     @property
     def is_nonconformity(self):
@@ -111,6 +132,10 @@ class Finding(TenantModel):
             raise ValidationError({"clause": _("A nonconformity names the clause not met.")})
         if self.clause_id and self.clause.standard.code != "iso20000-1-2018":
             raise ValidationError({"clause": _("Choose a clause of ISO/IEC 20000-1:2018.")})
+        if self.grade in STAGE1_ONLY and self.audit_id and self.audit.kind != "stage1":
+            raise ValidationError(
+                {"grade": _("Areas of concern are raised in a stage 1 audit only.")}
+            )
 
     @property
     def response_deadline(self):
@@ -155,6 +180,12 @@ class CorrectiveAction(TenantModel):
     )
     auditor_comment = models.TextField(_("auditor's comment"), blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_on = models.DateField(
+        _("submitted on"),
+        null=True,
+        blank=True,
+        help_text=_("The day of the last submission, in the organisation's time zone."),
+    )
     accepted_on = models.DateField(null=True, blank=True)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -183,10 +214,21 @@ class CorrectiveAction(TenantModel):
     def __str__(self):
         return f"{self.finding.reference} · {self.get_state_display()}"
 
-    def is_overdue(self, today) -> bool:
+    @property
+    def submitted_late(self) -> bool:
+        """The plan now with the auditor (or accepted) reached them after the deadline."""
         deadline = self.finding.response_deadline
-        return bool(
-            deadline
-            and today > deadline
-            and self.state in (ActionState.DRAFT, ActionState.RETURNED, ActionState.SUBMITTED)
-        )
+        return bool(deadline and self.submitted_on and self.submitted_on > deadline)
+
+    def is_overdue(self, today) -> bool:
+        """The response deadline binds the organisation's submission of the root-cause analysis
+        and plan (``audits.rules``): overdue is a plan still owed after the deadline, or one
+        submitted after it and not yet accepted. A plan submitted in time is never overdue,
+        however long the auditor takes to accept it. ``filters.overdue_q`` is the same rule in
+        SQL."""
+        deadline = self.finding.response_deadline
+        if not deadline or today <= deadline:
+            return False
+        if self.state in (ActionState.DRAFT, ActionState.RETURNED):
+            return True
+        return self.state == ActionState.SUBMITTED and self.submitted_late
