@@ -94,6 +94,13 @@ class AuditViewSet(
     write_capability = Capability.CHANGE_ORGANIZATION
     http_method_names = ["get", "post", "patch", "head", "options"]
     audit_path = "id"
+    #: The lead auditor records the meetings (``may_lead``), whatever their role in the org.
+    lead_actions = ("opening_meeting", "closing_meeting")
+
+    def capability_for(self, request):
+        if self.action in self.lead_actions:
+            return Capability.VIEW
+        return super().capability_for(request)
 
     def get_queryset(self):
         qs = OrganizationScopedViewSet.get_queryset(self)
