@@ -34,7 +34,14 @@ class PersonChoiceField(forms.ModelChoiceField):
 class CertificationBodyForm(forms.ModelForm):
     class Meta:
         model = CertificationBody
-        fields = ["name", "accreditation", "contacts", "response_window_days", "transition_cutoff"]
+        fields = [
+            "name",
+            "accreditation",
+            "contacts",
+            "response_window_days",
+            "recertification_lead_days",
+            "transition_cutoff",
+        ]
         widgets = {
             "contacts": forms.Textarea(attrs={"rows": 3}),
             "transition_cutoff": forms.DateInput(attrs={"type": "date"}),

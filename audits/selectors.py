@@ -131,7 +131,7 @@ def programme(organization, today, years: int = 3):
     clauses = list(
         Clause.objects.filter(standard__code=PRIMARY)
         .order_by("order")
-        .only("id", "number", "title", "depth", "parent_id")
+        .only("id", "number", "title_en", "title_zh_hans", "depth", "parent_id")
     )
     covered: dict[int, list[Audit]] = defaultdict(list)
     for audit in audits:

@@ -7,7 +7,7 @@ from .models import ChecklistTemplateItem
 class ChecklistTemplateItemAdmin(admin.ModelAdmin):
     """The checklist every new certification project starts from (the seed's six steps)."""
 
-    list_display = ["step", "order", "text"]
+    list_display = ["step", "order", "key", "text"]
     list_display_links = ["text"]
     list_editable = ["order"]
     list_filter = ["step"]

@@ -7,3 +7,8 @@ class CertificationConfig(AppConfig):
 
     name = "certification"
     verbose_name = _("Certification")
+
+    def ready(self):
+        from . import cycle
+
+        cycle.connect_signals()

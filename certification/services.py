@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from itsms.models import Membership
 from itsms.services import save_recorded as _save
 
+from . import cycle
 from .models import (
     CalendarFeed,
     Certificate,
@@ -38,7 +39,11 @@ def project_ensure(*, organization, actor=None) -> CertificationProject:
         }
         ChecklistItem.objects.bulk_create(
             ChecklistItem(
-                organization=organization, step=steps[item.step], text=item.text, order=item.order
+                organization=organization,
+                step=steps[item.step],
+                text=item.text,
+                key=item.key,
+                order=item.order,
             )
             for item in ChecklistTemplateItem.objects.all()
         )
@@ -82,6 +87,13 @@ def item_toggle(*, item, actor, done: bool):
 
 
 @transaction.atomic
+def item_update(*, item, actor, text):
+    """Reword an item; once reworded it shows as written, no longer as the seed's translation."""
+    item.text = text
+    return _save(item, actor)
+
+
+@transaction.atomic
 def item_add(*, step, actor, text, owner=None, due_date=None):
     _check_member(step.organization, owner, "owner")
     order = (step.items.order_by("-order").values_list("order", flat=True).first() or 0) + 1
@@ -98,13 +110,36 @@ def item_add(*, step, actor, text, owner=None, due_date=None):
     )
 
 
+def _check_certificate(certificate):
+    if certificate.previous_id and (
+        certificate.previous.organization_id != certificate.organization_id
+    ):
+        raise ValidationError({"previous": _("Choose a certificate of this organisation.")})
+    if certificate.previous_id and certificate.previous_id == certificate.pk:
+        raise ValidationError({"previous": _("A certificate cannot replace itself.")})
+
+
 @transaction.atomic
 def certificate_record(*, organization, actor, **fields) -> Certificate:
+    """Record a certificate; its expiry and cycle are computed (``certification.rules``)."""
     certificate = Certificate(organization=organization, **fields)
-    if certificate.previous_id and certificate.previous.organization_id != organization.pk:
-        raise ValidationError({"previous": _("Choose a certificate of this organisation.")})
+    _check_certificate(certificate)
     certificate.expires_on = certificate.compute_expiry()
     _save(certificate, actor)
+    cycle.refresh_cycles(Certificate.objects.filter(pk=certificate.pk))
+    certificate.refresh_from_db()
+    return certificate
+
+
+@transaction.atomic
+def certificate_update(*, certificate, actor, **fields) -> Certificate:
+    """Change a certificate; the expiry and the cycle follow (one history row)."""
+    for key, value in fields.items():
+        setattr(certificate, key, value)
+    _check_certificate(certificate)
+    _save(certificate, actor)
+    cycle.refresh_cycles(Certificate.objects.filter(pk=certificate.pk))
+    certificate.refresh_from_db()
     return certificate
 
 
@@ -143,3 +178,42 @@ def calendar_feed_user(token: str):
         .first()
     )
     return feed.user if feed and feed.user.is_active else None
+
+
+COPIED_BODY_FIELDS = [
+    "name",
+    "accreditation",
+    "contacts",
+    "response_window_days",
+    "recertification_lead_days",
+    "transition_cutoff",
+]
+
+
+@transaction.atomic
+def certification_body_add(*, organization, actor, **fields):
+    """Record a certification body of the organisation and choose it for the project."""
+    from audits.models import CertificationBody
+
+    body = _save(CertificationBody(organization=organization, **fields), actor)
+    project = CertificationProject.objects.filter(organization=organization).first()
+    if project is not None:
+        project.certification_body = body
+        _save(project, actor)
+    return body
+
+
+@transaction.atomic
+def certification_body_copy(*, organization, actor, source):
+    """Copy a body the actor already works with in another of their organisations."""
+    if source.organization_id == organization.pk or not (
+        Membership.objects.filter(user=actor, organization_id=source.organization_id).exists()
+    ):
+        raise ValidationError(
+            {"source": _("Choose a certification body of one of your organisations.")}
+        )
+    return certification_body_add(
+        organization=organization,
+        actor=actor,
+        **{name: getattr(source, name) for name in COPIED_BODY_FIELDS},
+    )

@@ -19,6 +19,8 @@ urlpatterns = [
     path(org + "certification/start/", project.ProjectStartView.as_view(), name="project_start"),
     path(org + "certification/edit/", project.ProjectEditView.as_view(), name="project_edit"),
     path(org + "certification/steps/<int:pk>/", project.StepEditView.as_view(), name="step_edit"),
+    path(org + "certification/bodies/new/", project.BodyCreateView.as_view(), name="body_create"),
+    path(org + "certification/bodies/copy/", project.BodyCopyView.as_view(), name="body_copy"),
     path(
         org + "certification/steps/<int:pk>/items/", project.ItemAddView.as_view(), name="item_add"
     ),

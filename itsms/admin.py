@@ -5,7 +5,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Clause, Membership, Organization, Standard, User
+from .models import Clause, EditionChange, Membership, Organization, Standard, User
 
 
 @admin.register(User)
@@ -44,13 +44,47 @@ class StandardAdmin(admin.ModelAdmin):
 class ClauseAdmin(admin.ModelAdmin):
     """Reference data: loaded by migrate; guidance may be refined here."""
 
-    list_display = ["number", "title", "standard", "new_in_edition", "is_process"]
+    list_display = [
+        "number",
+        "title_en",
+        "title_zh_hans",
+        "standard",
+        "new_in_edition",
+        "is_process",
+    ]
     list_filter = ["standard"]
-    search_fields = ["number", "title"]
-    fields = ["standard", "number", "title", "guidance", "guidance_zh_hans", "note"]
-    readonly_fields = ["standard", "number", "title"]
+    search_fields = ["number", "title_en", "title_zh_hans"]
+    fields = [
+        "standard",
+        "number",
+        "title_en",
+        "title_zh_hans",
+        "guidance_en",
+        "guidance_zh_hans",
+        "note_en",
+        "note_zh_hans",
+        "research_note",
+    ]
+    readonly_fields = ["standard", "number", "title_en", "research_note"]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(EditionChange)
+class EditionChangeAdmin(admin.ModelAdmin):
+    """Reference data (``itsms/reference/changes_2018.json``): loaded by migrate, read here."""
+
+    list_display = ["order", "title_en", "title_zh_hans", "topic"]
+    list_filter = ["topic"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):

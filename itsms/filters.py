@@ -1,6 +1,7 @@
 """FilterSets shared by pages and the API."""
 
 import django_filters
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -16,6 +17,23 @@ from .models import (
 )
 
 
+class OrderingFilter(django_filters.OrderingFilter):
+    """django-filter's sort, its descending choices translated when shown.
+
+    django-filter formats "Title (descending)" once, at import, in English; here each label
+    stays lazy, so the sort menu follows the reader's language.
+    """
+
+    descending_fmt = _("{} (descending)")
+
+    def build_choices(self, fields, labels):
+        ascending = [(param, labels.get(field, param)) for field, param in fields.items()]
+        descending = [
+            (f"-{param}", format_lazy(self.descending_fmt, label)) for param, label in ascending
+        ]
+        return [choice for pair in zip(ascending, descending, strict=True) for choice in pair]
+
+
 class ClauseFilterSet(django_filters.FilterSet):
     standard = django_filters.CharFilter(
         field_name="standard__code", label=_("Standard code, e.g. iso20000-1-2018")
@@ -23,8 +41,10 @@ class ClauseFilterSet(django_filters.FilterSet):
     parent = django_filters.CharFilter(
         method="filter_parent", label=_("Parent clause number; 'none' for top-level clauses")
     )
-    number = django_filters.CharFilter(field_name="number")
-    is_process = django_filters.BooleanFilter(field_name="is_process")
+    number = django_filters.CharFilter(field_name="number", label=_("Clause number"))
+    is_process = django_filters.BooleanFilter(
+        field_name="is_process", label=_("One of the 13 processes of 2011")
+    )
 
     class Meta:
         model = Clause
@@ -37,8 +57,10 @@ class ClauseFilterSet(django_filters.FilterSet):
 
 
 class MembershipFilterSet(django_filters.FilterSet):
-    role = django_filters.ChoiceFilter(choices=Role.choices)
-    email = django_filters.CharFilter(field_name="user__email", lookup_expr="icontains")
+    role = django_filters.ChoiceFilter(choices=Role.choices, label=_("Role"))
+    email = django_filters.CharFilter(
+        field_name="user__email", lookup_expr="icontains", label=_("Email contains")
+    )
 
     class Meta:
         model = Membership
@@ -47,8 +69,14 @@ class MembershipFilterSet(django_filters.FilterSet):
 
 class InvitationFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
-        choices=[(s, s) for s in ("pending", "accepted", "revoked", "expired")],
+        choices=[
+            ("pending", _("pending")),
+            ("accepted", _("accepted")),
+            ("revoked", _("revoked")),
+            ("expired", _("expired")),
+        ],
         method="filter_status",
+        label=_("Status"),
     )
 
     class Meta:
@@ -71,12 +99,16 @@ class InvitationFilterSet(django_filters.FilterSet):
 
 
 class ClauseAssessmentFilterSet(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=Status.choices)
-    owner = django_filters.CharFilter(field_name="owner__email", lookup_expr="iexact")
+    status = django_filters.ChoiceFilter(choices=Status.choices, label=_("Status"))
+    owner = django_filters.CharFilter(
+        field_name="owner__email", lookup_expr="iexact", label=_("Owner's email")
+    )
     chapter = django_filters.CharFilter(
         method="filter_chapter", label=_("Chapter or heading number, e.g. 8 or 8.6")
     )
-    overdue = django_filters.BooleanFilter(method="filter_overdue")
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue", label=_("Target date passed, not implemented")
+    )
 
     class Meta:
         model = ClauseAssessment
@@ -120,7 +152,7 @@ class EvidenceFilterSet(django_filters.FilterSet):
             ("none", _("No review date")),
         ],
     )
-    sort = django_filters.OrderingFilter(
+    sort = OrderingFilter(
         label=_("Sort"),
         fields=(
             ("title", "title"),

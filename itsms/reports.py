@@ -8,8 +8,15 @@ from . import readiness
 
 
 def readiness_report_pdf(organization, *, language: str | None = None) -> bytes:
+    """The report in ``language`` (default: the organisation's), clause headings included."""
     from weasyprint import HTML
 
+    with translation.override(language or organization.language):
+        html = render_to_string("itsms/report_readiness.html", _context(organization))
+    return HTML(string=html).write_pdf()
+
+
+def _context(organization) -> dict:
     nodes, score = gap.assessment_tree(organization)
     evidenced = gap.evidenced_readiness_of(organization)
     today = organization.local_today()
@@ -32,6 +39,4 @@ def readiness_report_pdf(organization, *, language: str | None = None) -> bytes:
         "generated": timezone.localtime(timezone.now(), organization.zoneinfo),
         "rule": readiness.RULE_TEXT,
     }
-    with translation.override(language or organization.language):
-        html = render_to_string("itsms/report_readiness.html", context)
-    return HTML(string=html).write_pdf()
+    return context

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404
 
-from .models import Clause, ClauseCorrelation, Standard
+from .models import Clause, ClauseCorrelation, EditionChange, Standard
 from .reference import EDITION_2011, PRIMARY
 
 
@@ -103,6 +103,7 @@ def clause_detail(standard: Standard, number: str) -> dict:
     successors = list(
         clause.correlated_from.select_related("clause__standard").order_by("clause__order")
     )
+    changes = list(clause.edition_changes.order_by("order"))
     return {
         "clause": clause,
         "standard": standard,
@@ -112,9 +113,37 @@ def clause_detail(standard: Standard, number: str) -> dict:
         "corresponding": corresponding,
         "inherited_from": inherited_from,
         "successors": successors,
+        "changes": changes,
         "is_primary": standard.code == PRIMARY,
         "is_2011": standard.code == EDITION_2011,
     }
+
+
+@dataclass
+class ChangeTopic:
+    value: str
+    label: str
+    changes: list[EditionChange] = field(default_factory=list)
+
+
+def edition_changes() -> list[ChangeTopic]:
+    """What changed in 2018, by topic, each change with its clauses of both editions (2 queries).
+
+    Each change gets ``clauses_2018`` and ``clauses_2011`` in the order of the standard.
+    """
+    changes = EditionChange.objects.order_by("order").prefetch_related(
+        Prefetch(
+            "clauses",
+            queryset=Clause.objects.select_related("standard").order_by("standard__order", "order"),
+        )
+    )
+    topics = {value: ChangeTopic(value, label) for value, label in EditionChange.Topic.choices}
+    for change in changes:
+        clauses = list(change.clauses.all())
+        change.clauses_2018 = [c for c in clauses if c.standard.code == PRIMARY]
+        change.clauses_2011 = [c for c in clauses if c.standard.code == EDITION_2011]
+        topics[change.topic].changes.append(change)
+    return [topic for topic in topics.values() if topic.changes]
 
 
 def members_of(organization):

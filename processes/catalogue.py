@@ -14,7 +14,7 @@ from django.db.models import Q
 from itsms.models import Clause, ClauseCorrelation
 from itsms.reference import PRIMARY
 
-#: Clause titles that head a section without being a process of their own.
+#: Clause titles (English) that head a section without being a process of their own.
 GENERAL_TITLES = ("General",)
 #: The chapters of clause 8 that group the processes.
 CHAPTERS = ("8.1", "8.2", "8.3", "8.4", "8.5", "8.6", "8.7")
@@ -26,7 +26,7 @@ def catalogue_q(prefix: str = "") -> Q:
     return (
         Q(**{f"{p}standard__code": PRIMARY})
         & (Q(**{f"{p}number": "8.1"}) | Q(**{f"{p}number__startswith": "8.", f"{p}depth": 3}))
-        & ~Q(**{f"{p}title__in": GENERAL_TITLES})
+        & ~Q(**{f"{p}title_en__in": GENERAL_TITLES})
     )
 
 
@@ -41,7 +41,7 @@ def catalogue_clauses():
 
 
 def is_catalogue_clause(clause: Clause) -> bool:
-    if clause.standard.code != PRIMARY or clause.title in GENERAL_TITLES:
+    if clause.standard.code != PRIMARY or clause.title_en in GENERAL_TITLES:
         return False
     return clause.number == "8.1" or (clause.number.startswith("8.") and clause.depth == 3)
 

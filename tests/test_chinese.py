@@ -68,7 +68,7 @@ def test_the_gap_assessment_speaks_chinese(client, org_a, members):
     assert "差距评估" in html and "开始差距评估" in html
     gap_assessment_start(organization=org_a, actor=consultant)
     html = page(client, url)
-    assert "自评准备度" in html and "准备度如何计分" in html and "分派整章" in html
+    assert "自评就绪度" in html and "就绪度如何计分" in html and "分派整章" in html
     assert "Self-assessed readiness" not in html
 
 
@@ -125,3 +125,11 @@ def test_a_reminder_to_a_chinese_organisation_has_a_chinese_subject(org_a, membe
         assert "（2027-03-15）" in message.subject
         assert "监督审核" in message.subject  # the title itself is in the organisation's language
         assert "截止日期：2027-03-15" in message.body
+
+
+def test_the_api_token_hint_shows_the_header_literally(client, members):
+    client.force_login(members[Role.CONSULTANT])
+    for language in ("en", "zh-hans"):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        html = page(client, reverse("itsms:account"))
+        assert "Authorization: Token &lt;key&gt;" in html, language

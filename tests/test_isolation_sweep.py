@@ -57,6 +57,7 @@ GLOBAL_ROUTES = {
     "itsms:clauses": "reference data",
     "itsms:clause_tree": "reference data",
     "itsms:clause_detail": "reference data",
+    "itsms:changes_2018": "reference data: what changed in the 2018 edition",
     "processes:catalogue": "reference data: the clause-8 process catalogue",
     "audits:invitation_accept": "reached by a secret single-use token (audits/tests)",
     "certification:portfolio_calendar": "the user's own organisations (checked for the marker)",

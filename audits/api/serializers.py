@@ -35,6 +35,7 @@ class CertificationBodySerializer(OrgScopedMixin, serializers.ModelSerializer):
             "accreditation",
             "contacts",
             "response_window_days",
+            "recertification_lead_days",
             "transition_cutoff",
         ]
 

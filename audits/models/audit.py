@@ -10,6 +10,11 @@ from itsms.models import Clause, Membership, TenantModel
 from .. import rules
 
 
+def default_recertification_lead_days() -> int:
+    """``RECERTIFICATION_LEAD_DAYS`` (certification/rules.py gives the rule and its source)."""
+    return getattr(settings, "RECERTIFICATION_LEAD_DAYS", 90)
+
+
 class CertificationBody(TenantModel):
     """The certification body an organisation works with, and its own rules."""
 
@@ -30,6 +35,15 @@ class CertificationBody(TenantModel):
         null=True,
         blank=True,
         help_text=_("Leave empty for the default (2021-09-15)."),
+    )
+    recertification_lead_days = models.PositiveSmallIntegerField(
+        _("recertification audit lead time (days)"),
+        default=default_recertification_lead_days,
+        validators=[MaxValueValidator(365)],
+        help_text=_(
+            "The recertification audit is due this many days before the certificate expires, "
+            "so that the body can verify major nonconformities before the expiry (default 90)."
+        ),
     )
 
     history = HistoricalRecords()

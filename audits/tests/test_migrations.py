@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("audits", "0002_evidence_links")]
-AFTER = [("audits", "0003_outcomes_meetings_references")]
+BEFORE = [("audits", "0003_certification_body_recertification_lead")]
+AFTER = [("audits", "0004_outcomes_meetings_references")]
 
 
 def migrate(targets):

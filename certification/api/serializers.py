@@ -5,6 +5,7 @@ from rest_framework import serializers
 from itsms import permissions
 from itsms.models import Organization, User
 
+from .. import rules
 from ..models import Certificate, CertificationProject, ChecklistItem, ProjectStep, Reminder
 
 
@@ -46,15 +47,31 @@ class ProjectStepSerializer(serializers.ModelSerializer):
 
 class ChecklistItemSerializer(serializers.ModelSerializer):
     done = serializers.BooleanField(required=False)
+    label = serializers.CharField(
+        read_only=True, help_text=_("The item in the reader's language (the seed's, translated).")
+    )
 
     class Meta:
         model = ChecklistItem
-        fields = ["id", "step", "text", "order", "owner", "due_date", "done", "done_at"]
-        read_only_fields = ["step", "order", "owner", "done_at"]
+        fields = [
+            "id",
+            "step",
+            "key",
+            "text",
+            "label",
+            "order",
+            "owner",
+            "due_date",
+            "done",
+            "done_at",
+        ]
+        read_only_fields = ["step", "key", "order", "owner", "done_at"]
 
 
 class ValiditySerializer(serializers.Serializer):
     valid = serializers.BooleanField()
+    state = serializers.ChoiceField(choices=list(rules.STATE_LABELS))
+    label = serializers.CharField()
     reason = serializers.CharField()
 
 
@@ -82,9 +99,18 @@ class CertificateSerializer(serializers.ModelSerializer):
             "transition_passed",
             "expires_on",
             "surveillance_due_dates",
+            "surveillance_due",
+            "surveillance_number",
+            "recertification_audit_due",
             "validity",
         ]
-        read_only_fields = ["kind", "expires_on"]
+        read_only_fields = [
+            "kind",
+            "expires_on",
+            "surveillance_due",
+            "surveillance_number",
+            "recertification_audit_due",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -100,7 +126,12 @@ class CertificateSerializer(serializers.ModelSerializer):
     @extend_schema_field(ValiditySerializer)
     def get_validity(self, obj):
         result = obj.validity(obj.organization.local_today())
-        return {"valid": result.valid, "reason": result.reason}
+        return {
+            "valid": result.valid,
+            "state": result.state,
+            "label": result.label,
+            "reason": result.reason,
+        }
 
     def validate(self, attrs):
         organization = attrs.get("organization") or self.instance.organization

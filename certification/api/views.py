@@ -62,11 +62,11 @@ class ChecklistItemViewSet(
     def perform_update(self, serializer):
         item = serializer.instance
         data = serializer.validated_data
-        if "done" in data:
-            services.item_toggle(item=item, actor=self.request.user, done=data["done"])
         if "text" in data:
-            item.text = data["text"]
-            item.save(update_fields=["text"])
+            item = services.item_update(item=item, actor=self.request.user, text=data["text"])
+        if "done" in data:
+            item = services.item_toggle(item=item, actor=self.request.user, done=data["done"])
+        serializer.instance = item
 
 
 @scoped_list_schema
@@ -80,7 +80,9 @@ class CertificateViewSet(
     """Certificates with their computed expiry, surveillance due dates and validity."""
 
     serializer_class = CertificateSerializer
-    queryset = Certificate.objects.select_related("organization", "certification_body", "previous")
+    queryset = Certificate.objects.select_related(
+        "organization", "certification_body", "previous", "successor"
+    )
     write_capability = WRITE
     http_method_names = METHODS
 
@@ -94,8 +96,11 @@ class CertificateViewSet(
         )
 
     def perform_update(self, serializer):
-        certificate = serializer.save()
-        certificate.save()  # recompute the expiry
+        serializer.instance = services.certificate_update(
+            certificate=serializer.instance,
+            actor=self.request.user,
+            **serializer.validated_data,
+        )
 
 
 @scoped_list_schema

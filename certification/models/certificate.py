@@ -70,13 +70,51 @@ class Certificate(TenantModel):
     )
     expires_on = models.DateField(_("expires on"), editable=False)
     notes = models.TextField(_("notes"), blank=True)
+    # The cycle as ``certification.rules`` computes it, stored so that the reminder scan and
+    # the calendars select by date in SQL (refreshed by ``cycle.refresh_cycles`` whenever the
+    # certificate, its body or a surveillance / recertification audit changes).
+    surveillance_due = models.DateField(_("next surveillance audit due"), null=True, editable=False)
+    surveillance_number = models.PositiveSmallIntegerField(null=True, editable=False)
+    recertification_audit_due = models.DateField(
+        _("recertification audit due"), null=True, editable=False
+    )
+    cycle_refreshed_at = models.DateTimeField(null=True, editable=False)
 
-    history = HistoricalRecords()
+    # The stored cycle is derived data, not a change anybody made.
+    history = HistoricalRecords(
+        excluded_fields=[
+            "surveillance_due",
+            "surveillance_number",
+            "recertification_audit_due",
+            "cycle_refreshed_at",
+        ]
+    )
 
     class Meta:
         verbose_name = _("certificate")
         verbose_name_plural = _("certificates")
         ordering = ["-decision_date"]
+        indexes = [
+            # the reminder scan: due dates in a window, across organisations
+            models.Index(fields=["surveillance_due"], name="cert_surveillance_due"),
+            models.Index(fields=["recertification_audit_due"], name="cert_recert_due"),
+            # calendars and each organisation's next deadline
+            models.Index(fields=["organization", "surveillance_due"], name="cert_org_surveillance"),
+            models.Index(
+                fields=["organization", "recertification_audit_due"], name="cert_org_recert"
+            ),
+            models.Index(fields=["organization", "expires_on"], name="cert_org_expiry"),
+            # 2011-edition certificates still awaiting their transition (few among many)
+            models.Index(
+                fields=["edition", "transition_passed", "expires_on"], name="cert_2011_pending"
+            ),
+            # certificates written by bulk inserts, whose cycle the next scan computes
+            models.Index(
+                fields=["id"],
+                condition=models.Q(cycle_refreshed_at__isnull=True),
+                name="cert_cycle_not_computed",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "number"], name="certificate_number_unique_per_org"
@@ -105,7 +143,14 @@ class Certificate(TenantModel):
 
     def save(self, *args, **kwargs):
         self.expires_on = self.compute_expiry()
+        self.recertification_audit_due = rules.recertification_due(self.expires_on, self.lead_days)
         super().save(*args, **kwargs)
+
+    @property
+    def lead_days(self) -> int | None:
+        """The certification body's recertification lead time (None: the default)."""
+        body = self.certification_body if self.certification_body_id else None
+        return body.recertification_lead_days if body else None
 
     @property
     def transition_cutoff(self) -> date:
@@ -116,6 +161,14 @@ class Certificate(TenantModel):
             else rules.default_transition_cutoff()
         )
 
+    @property
+    def successor_number(self) -> str | None:
+        """The number of the certificate that replaced this one (select_related "successor")."""
+        try:
+            return self.successor.number
+        except Certificate.successor.RelatedObjectDoesNotExist:
+            return None
+
     def validity(self, today: date) -> rules.Validity:
         return rules.validity(
             edition=self.edition,
@@ -124,11 +177,9 @@ class Certificate(TenantModel):
             today=today,
             transition_passed=self.transition_passed,
             transition_cutoff=self.transition_cutoff,
+            superseded_by=self.successor_number,
         )
 
     def surveillance_due_dates(self):
+        """The 12- and 24-month limits (the calendar-year rule may make one earlier)."""
         return rules.surveillance_due_dates(self.decision_date)
-
-    @property
-    def recertification_due(self):
-        return rules.recertification_due(self.expires_on)

@@ -5,6 +5,8 @@ from simple_history.models import HistoricalRecords
 
 from itsms.models import TenantModel
 
+from .. import checklist
+
 STEP_TITLES = {
     1: _("Preparation"),
     2: _("Initial assessment and planning"),
@@ -21,6 +23,12 @@ class ChecklistTemplateItem(models.Model):
     step = models.PositiveSmallIntegerField(_("step"), choices=list(STEP_TITLES.items()))
     text = models.CharField(_("item"), max_length=300)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    key = models.CharField(
+        _("seed key"),
+        max_length=10,
+        blank=True,
+        help_text=_("The seed item this row comes from (translated while its text is unchanged)."),
+    )
 
     class Meta:
         verbose_name = _("checklist template item")
@@ -28,7 +36,11 @@ class ChecklistTemplateItem(models.Model):
         ordering = ["step", "order", "pk"]
 
     def __str__(self):
-        return f"{self.step}. {self.text}"
+        return f"{self.step}. {self.label}"
+
+    @property
+    def label(self) -> str:
+        return checklist.label(self.key, self.text)
 
 
 class CertificationProject(TenantModel):
@@ -96,6 +108,7 @@ class ProjectStep(TenantModel):
 class ChecklistItem(TenantModel):
     step = models.ForeignKey(ProjectStep, on_delete=models.CASCADE, related_name="items")
     text = models.CharField(_("item"), max_length=300)
+    key = models.CharField(max_length=10, blank=True, editable=False)  # the seed item, if any
     order = models.PositiveSmallIntegerField(default=0)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -119,7 +132,12 @@ class ChecklistItem(TenantModel):
         ordering = ["step__number", "order", "pk"]
 
     def __str__(self):
-        return self.text
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The text in the reader's language while it is the seed's; else as written."""
+        return checklist.label(self.key, self.text)
 
     @property
     def done(self):

@@ -20,6 +20,9 @@ class Reminder(TenantModel):
     url = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # When the scan last queued its sending: a reminder is queued again only once this lease
+    # has expired unsent (its task was lost), never on every scan.
+    queued_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
 
@@ -33,7 +36,14 @@ class Reminder(TenantModel):
                 name="one_reminder_per_subject_kind_due",
             )
         ]
-        indexes = [models.Index(fields=["sent_at"])]
+        indexes = [
+            models.Index(fields=["sent_at"]),
+            models.Index(
+                fields=["queued_at", "id"],
+                condition=models.Q(sent_at__isnull=True),
+                name="reminder_unsent_queue",
+            ),
+        ]
 
     def __str__(self):
         return self.title

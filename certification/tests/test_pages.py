@@ -106,7 +106,12 @@ def test_a_legacy_2011_certificate_shows_as_invalid_with_the_reason(client, org_
     )
     client.force_login(members[Role.VIEWER])
     html = client.get(url("certificate_detail", org_a, pk=cert.pk)).content.decode()
-    assert "Not valid" in html and "invalid after 2021-09-15" in html
+    assert "invalid after 2021-09-15" in html
+    state = re.search(r'data-testid="state">([^<]*)<', html).group(1)
+    assert state == "Invalid"
+    assert "Active" not in html  # not "Active" beside "not valid"
+    listing = client.get(url("certificate_list", org_a)).content.decode()
+    assert "Invalid" in listing and "Active" not in listing
 
 
 def test_bad_certificate_input_is_a_form_error(client, org_a, members):

@@ -20,12 +20,26 @@ from ..forms import PreferenceForm
 from ..models import NotificationPreference
 
 HORIZON_DAYS = 400
+PAST_DAYS = 31
+LIMIT = 200  # rows shown before "show all"
 
 
-def _window(items, today):
-    start, end = today - timedelta(days=31), today + timedelta(days=HORIZON_DAYS)
-    rows = [d for d in items if start <= d.due <= end]
-    return [{"deadline": d, "overdue": d.due < today and d.kind != "audit"} for d in rows]
+def _calendar(organizations, today, show_all):
+    """The window's deadlines, selected and cut in SQL (constant queries)."""
+    items = deadlines_for(
+        organizations,
+        today=today,
+        start=today - timedelta(days=PAST_DAYS),
+        end=today + timedelta(days=HORIZON_DAYS),
+        include_audits=True,
+        limit=None if show_all else LIMIT + 1,
+    )
+    truncated = not show_all and len(items) > LIMIT
+    rows = [
+        {"deadline": d, "overdue": d.due < today and d.kind not in ("audit", "expiry")}
+        for d in (items if show_all else items[:LIMIT])
+    ]
+    return {"rows": rows, "truncated": truncated, "today": today}
 
 
 class OrganizationCalendarView(OrganizationMixin, TemplateView):
@@ -34,21 +48,17 @@ class OrganizationCalendarView(OrganizationMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         today = self.organization.local_today()
-        items = deadlines_for([self.organization], include_audits=True)
-        context.update(rows=_window(items, today), today=today, portfolio=False)
+        show_all = self.request.GET.get("all") == "1"
+        context.update(_calendar([self.organization], today, show_all), portfolio=False)
         return context
 
 
 @login_required
 def portfolio_calendar(request):
-    organizations = list(permissions.organizations_for(request.user))
     today = timezone.localdate()
-    items = deadlines_for(organizations, include_audits=True)
-    return render(
-        request,
-        "certification/calendar.html",
-        {"rows": _window(items, today), "today": today, "portfolio": True},
-    )
+    show_all = request.GET.get("all") == "1"
+    context = _calendar(permissions.organizations_for(request.user), today, show_all)
+    return render(request, "certification/calendar.html", {**context, "portfolio": True})
 
 
 @login_required
@@ -95,14 +105,18 @@ def ical_feed(request, token):
     user = services.calendar_feed_user(token)
     if user is None:
         raise Http404
-    organizations = list(permissions.organizations_for(user))
+    organizations = permissions.organizations_for(user)
+    today = timezone.localdate()
     calendar = Calendar()
     calendar.add("prodid", "-//ITSMS Workbench//Deadlines//EN")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", "ITSMS Workbench")
     stamp = datetime.now(tz=UTC)
     host = request.get_host().split(":")[0]
-    for deadline in deadlines_for(organizations, include_audits=True):
+    items = deadlines_for(
+        organizations, today=today, start=today - timedelta(days=365), include_audits=True
+    )
+    for deadline in items:
         event = Event()
         event.add("uid", f"{deadline.subject_type}-{deadline.subject_id}-{deadline.kind}@{host}")
         event.add("summary", deadline.title)

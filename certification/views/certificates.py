@@ -6,11 +6,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
-from audits.models import Audit, AuditKind
+from audits.models import Audit
 from itsms.permissions import Capability
 from itsms.views.base import OrganizationMixin
 
-from .. import services
+from .. import cycle, services
 from ..forms import CertificateForm
 from ..models import Certificate
 
@@ -21,7 +21,9 @@ class CertificateListView(OrganizationMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         today = self.organization.local_today()
-        certificates = list(self.scoped(Certificate).select_related("certification_body"))
+        certificates = list(
+            self.scoped(Certificate).select_related("certification_body", "successor")
+        )
         for cert in certificates:
             cert.current_validity = cert.validity(today)
         context.update(
@@ -61,58 +63,61 @@ class CertificateDetailView(OrganizationMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         cert = get_object_or_404(
-            self.get_queryset().select_related("certification_body", "previous"),
+            self.get_queryset().select_related("certification_body", "previous", "successor"),
             pk=self.kwargs["pk"],
         )
         today = self.organization.local_today()
-        surveillance = list(
-            self.scoped(Audit)
-            .filter(kind=AuditKind.SURVEILLANCE, planned_start__gte=cert.decision_date)
-            .order_by("planned_start")
-        )
-        held = [a for a in surveillance if a.closing_meeting_on]
+        validity = cert.validity(today)
+        the_cycle = cycle.cycle_of(cert, cycle.audits_by_org(self.scoped(Audit)), today)
         events = [
             {"date": cert.decision_date, "label": _("Certification decision"), "state": "done"}
         ]
-        for i, due in enumerate(cert.surveillance_due_dates(), start=1):
-            audit = held[i - 1] if len(held) >= i else None
-            planned = (
-                None
-                if audit
-                else next(
-                    (
-                        a
-                        for a in surveillance
-                        if not a.closing_meeting_on and a.planned_start <= due
-                    ),
-                    None,
-                )
-            )
+        for slot in the_cycle.slots:
             events.append(
                 {
-                    "date": due,
-                    "label": _("Surveillance audit %(n)s due") % {"n": i},
-                    "audit": audit or planned,
-                    "state": "done" if audit else ("overdue" if today > due else "coming"),
+                    "date": slot.audit.held_on if slot.state == "done" else slot.due,
+                    "label": (
+                        _("Surveillance audit %(n)s held")
+                        if slot.state == "done"
+                        else _("Surveillance audit %(n)s due")
+                    )
+                    % {"n": slot.number},
+                    "reason": slot.reason,
+                    "audit": slot.audit,
+                    "state": slot.state,
                 }
             )
-        recert = (
-            self.scoped(Audit)
-            .filter(kind=AuditKind.RECERTIFICATION, planned_start__gte=cert.decision_date)
-            .order_by("planned_start")
-            .first()
+        recertified = the_cycle.recertified
+        events.append(
+            {
+                "date": the_cycle.recertification_due,
+                "label": _("Latest date of the recertification audit"),
+                "reason": _("%(days)s days before expiry, so that majors can be verified in time")
+                % {"days": (cert.expires_on - the_cycle.recertification_due).days},
+                "audit": the_cycle.recertification_audit,
+                "state": "done"
+                if recertified
+                else ("overdue" if today > the_cycle.recertification_due else "coming"),
+            }
         )
         events.append(
             {
-                "date": cert.recertification_due,
-                "label": _("Recertification audit completed, certificate expires"),
-                "audit": recert,
-                "state": "done"
-                if hasattr(cert, "successor")
-                else ("overdue" if today > cert.expires_on else "coming"),
+                "date": cert.expires_on,
+                "label": _("Certificate expires"),
+                "state": "done" if recertified else "coming",
             }
         )
+        events.sort(key=lambda e: e["date"])
         for event in events:
             event["is_past"] = event["date"] < today
-        context.update(certificate=cert, events=events, validity=cert.validity(today), today=today)
+        current = validity.state in ("valid", "suspended")
+        context.update(
+            certificate=cert,
+            events=events,
+            years=the_cycle.years,
+            warnings=the_cycle.warnings if current else [],
+            at_risk=current and the_cycle.at_risk_of_suspension,
+            validity=validity,
+            today=today,
+        )
         return context

@@ -5,12 +5,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.generic import TemplateView, View
+from django.views.generic import FormView, TemplateView, View
 
+from audits.forms import CertificationBodyForm
+from audits.models import CertificationBody
 from itsms.permissions import Capability
 from itsms.views.base import OrganizationMixin
 
-from .. import services
+from .. import selectors, services
 from ..forms import ItemForm, ProjectForm, StepForm
 from ..models import CertificationProject, ChecklistItem, ProjectStep
 
@@ -23,6 +25,10 @@ class ProjectView(OrganizationMixin, TemplateView):
         project = self.scoped(CertificationProject).select_related("certification_body").first()
         context["project"] = project
         context["may_manage"] = self.can(Capability.MANAGE_CERTIFICATION)
+        if context["may_manage"]:
+            context["bodies_to_copy"] = selectors.bodies_to_copy(
+                self.request.user, self.organization
+            )
         if project is None:
             return context
         steps = list(
@@ -142,3 +148,51 @@ class ItemToggleView(OrganizationMixin, View):
                 {"item": item, "organization": self.organization, "may_manage": True},
             )
         return redirect(f"/o/{self.organization.slug}/certification/#step-{item.step.number}")
+
+
+class BodyCreateView(OrganizationMixin, FormView):
+    """A new certification body, chosen for the project (from the project page)."""
+
+    capability = Capability.MANAGE_CERTIFICATION
+    template_name = "certification/body_form.html"
+    form_class = CertificationBodyForm
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "instance": CertificationBody(organization=self.organization),
+        }
+
+    def form_valid(self, form):
+        try:
+            body = services.certification_body_add(
+                organization=self.organization, actor=self.request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Certification body “%(name)s” added.") % {"name": body})
+        return redirect("certification:project", org_slug=self.organization.slug)
+
+
+class BodyCopyView(OrganizationMixin, View):
+    """Copy a body the user already works with for another of their organisations."""
+
+    capability = Capability.MANAGE_CERTIFICATION
+
+    def post(self, request, *args, **kwargs):
+        offered = {str(b.pk): b for b in selectors.bodies_to_copy(request.user, self.organization)}
+        source = offered.get(request.POST.get("source", ""))
+        if source is None:
+            messages.error(request, _("Choose a certification body of one of your organisations."))
+        else:
+            try:
+                body = services.certification_body_copy(
+                    organization=self.organization, actor=request.user, source=source
+                )
+                messages.success(
+                    request, _("Certification body “%(name)s” copied.") % {"name": body}
+                )
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+        return redirect("certification:project", org_slug=self.organization.slug)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Confidentiality, DocumentStatus, EvidenceKind
-from . import selectors
+from . import limits, selectors
 from .validation import ACCEPT
 
 
@@ -126,6 +127,26 @@ class EvidenceUploadForm(EvidenceMetadataForm):
         super().__init__(*args, **kwargs)
         self.fields["files"].widget.attrs["data-max-bytes"] = str(max_bytes)
         self.fields["title"].help_text = _("Leave empty to use the file name.")
+
+    def clean_files(self):
+        """All files of one upload together stay within ``EVIDENCE_MAX_UPLOAD_TOTAL_MB``."""
+        files = self.cleaned_data["files"]
+        total = sum(f.size or 0 for f in files)
+        limit = limits.max_total_bytes()
+        if len(files) > 1 and total > limit:
+            raise forms.ValidationError(
+                _(
+                    "These %(count)s files add up to %(size)s; one upload may be at most "
+                    "%(max)s in all. Upload them in several goes. Nothing was stored."
+                ),
+                code="total_too_large",
+                params={
+                    "count": len(files),
+                    "size": filesizeformat(total),
+                    "max": filesizeformat(limit),
+                },
+            )
+        return files
 
 
 class VersionUploadForm(forms.Form):

@@ -53,7 +53,12 @@ def members(organization: Organization) -> QuerySet:
 
 def _link_prefetches() -> list:
     prefetches: list = [
-        Prefetch("clauses", queryset=Clause.objects.order_by("order").only("pk", "number", "title"))
+        Prefetch(
+            "clauses",
+            queryset=Clause.objects.order_by("order").only(
+                "pk", "number", "title_en", "title_zh_hans"
+            ),
+        )
     ]
     for name in ("processes", "services"):
         model = linkable_model(name)

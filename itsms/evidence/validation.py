@@ -1,23 +1,34 @@
 """Checks of an uploaded file before anything is stored: name, size, and type by content.
 
-``check_upload(uploaded)`` reads the file once (hashing it on the way) and either returns a
+``check_upload(uploaded)`` reads the file (hashing it on the way) and either returns a
 ``CheckedUpload`` or raises ``UploadRefused`` with a message the uploader can act on. The
-type is decided by the bytes (magic numbers, the inside of ZIP containers, text heuristics)
-and must agree with the name's extension: a Windows program named ``procedure.pdf`` is
-refused, whatever its name says.
+type is decided by the bytes (magic numbers, the inside of ZIP and OLE containers, text
+heuristics) and must agree with the name's extension: a Windows program named
+``procedure.pdf`` is refused, whatever its name says. Containers are inspected by content
+(``containers`` for Office Open XML and OpenDocument, ``ole`` for the older Office formats):
+macros, programs, nested archives, archive bombs and encrypted parts are refused whatever
+they are called.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import unicodedata
-import zipfile
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from . import containers, ole, signatures
+from .limits import max_upload_bytes
+from .refusals import UploadRefused
+
+__all__ = ["ACCEPT", "ALLOWED_EXTENSIONS", "CheckedUpload", "UploadRefused", "check_upload"]
+__all__ += ["max_upload_bytes", "sanitise_name"]
+
+logger = logging.getLogger("itsms.evidence")
 
 #: Below Django's own 255: the multipart parser silently cuts longer names to 255 characters,
 #: so a cut name is recognised (and refused) rather than stored half-truncated.
@@ -54,24 +65,6 @@ ALLOWED_EXTENSIONS = sorted({"pdf", *OOXML, *ODF, *OLE, *IMAGES, *TEXT})
 #: For the file input's ``accept`` attribute.
 ACCEPT = ",".join("." + ext for ext in ALLOWED_EXTENSIONS)
 
-PROGRAMS = [
-    (b"MZ", gettext_lazy("a Windows program")),
-    (b"\x7fELF", gettext_lazy("a Linux program")),
-    (b"\xcf\xfa\xed\xfe", gettext_lazy("a macOS program")),
-    (b"\xce\xfa\xed\xfe", gettext_lazy("a macOS program")),
-    (b"\xca\xfe\xba\xbe", gettext_lazy("a macOS or Java program")),
-    (b"#!", gettext_lazy("a script")),
-]
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-
-
-class UploadRefused(Exception):
-    """An upload that is not stored, with the reason in words the uploader can act on."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
 
 @dataclass(frozen=True)
 class CheckedUpload:
@@ -80,10 +73,6 @@ class CheckedUpload:
     content_type: str  # detected from the content
     size: int
     sha256: str
-
-
-def max_upload_bytes() -> int:
-    return int(settings.EVIDENCE_MAX_UPLOAD_MB) * 1024 * 1024
 
 
 def sanitise_name(raw: str) -> str:
@@ -140,17 +129,22 @@ def _looks_like_text(sample: bytes) -> bool:
     return not any(byte in controls for byte in sample)
 
 
-def _describe(head: bytes, upload) -> tuple[str, str]:
-    """(family, detail) of the content: family is what the bytes are, whatever the name."""
-    for magic, label in PROGRAMS:
-        if head.startswith(magic):
-            return "program", label
+def _describe(head: bytes, upload, display: str) -> tuple[str, str]:
+    """(family, detail) of the content: family is what the bytes are, whatever the name.
+
+    Containers are inspected on the way; what they must not hold is refused here.
+    """
+    what = signatures.program(head)
+    if what:
+        return "program", what
     if head.startswith(b"%PDF-"):
         return "pdf", "application/pdf"
-    if head.startswith(b"PK\x03\x04"):
-        return _describe_zip(upload)
-    if head.startswith(OLE_MAGIC):
-        return "ole", ""
+    ctx = containers.Context(display)
+    if signatures.is_zip(head):
+        return containers.inspect_zip(upload, ctx)
+    if signatures.is_ole(head):
+        upload.seek(0)
+        return "ole", ole.inspect(upload.read(), ctx)
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         return "image", "image/png"
     if head.startswith(b"\xff\xd8\xff"):
@@ -166,24 +160,30 @@ def _describe(head: bytes, upload) -> tuple[str, str]:
     return "unknown", ""
 
 
-def _describe_zip(upload) -> tuple[str, str]:
-    upload.seek(0)
+def _described(head: bytes, upload, display: str) -> tuple[str, str]:
+    """``_describe``, with a last guard: a file whose inspection fails in a way no check
+    foresaw is refused (and logged), never stored and never a server error."""
     try:
-        with zipfile.ZipFile(upload) as archive:
-            names = set(archive.namelist())
-            if "mimetype" in names:
-                info = archive.getinfo("mimetype")
-                if info.file_size < 200:
-                    return "odf", archive.read("mimetype").decode("ascii", "replace").strip()
-            if "[Content_Types].xml" in names:
-                if any(n.lower().endswith("vbaproject.bin") for n in names):
-                    return "macro", ""
-                for ext, (folder, _mime) in OOXML.items():
-                    if any(n.startswith(folder) for n in names):
-                        return "ooxml", ext
-            return "zip", ""
-    except (zipfile.BadZipFile, OSError, ValueError, KeyError):
-        return "unknown", ""
+        return _describe(head, upload, display)
+    except UploadRefused:
+        raise
+    except Exception as exc:
+        logger.exception("Inspection of %r failed", display)
+        raise UploadRefused(
+            _(
+                "The content of “%(name)s” cannot be checked, so it is refused. Save it again "
+                "from its application and upload the new copy."
+            )
+            % {"name": display}
+        ) from exc
+
+
+OLE_KINDS = {
+    "doc": gettext_lazy("an older Word document"),
+    "xls": gettext_lazy("an older Excel workbook"),
+    "ppt": gettext_lazy("an older PowerPoint presentation"),
+    "": gettext_lazy("a compound file that is not an Office document (such as an installer)"),
+}
 
 
 def _content_type_for(extension: str, family: str, detail: str, display: str) -> str:
@@ -194,22 +194,17 @@ def _content_type_for(extension: str, family: str, detail: str, display: str) ->
         return OOXML[extension][1]
     if family == "odf" and extension in ODF and detail == ODF[extension]:
         return ODF[extension]
-    if family == "ole" and extension in OLE:
+    if family == "ole" and extension in OLE and detail == extension:
         return OLE[extension]
     if family == "image" and extension in IMAGES and IMAGES[extension] == detail:
         return detail
     if family == "text" and extension in TEXT:
         return TEXT[extension]
-    if family == "macro":
-        raise UploadRefused(
-            _("“%(name)s” contains macros; save it without macros and upload again.")
-            % {"name": display}
-        )
     what = {
         "pdf": _("a PDF"),
         "ooxml": _("an Office document"),
         "odf": _("an OpenDocument file"),
-        "ole": _("an older Office document"),
+        "ole": str(OLE_KINDS.get(detail, OLE_KINDS[""])),
         "image": _("an image"),
         "text": _("plain text"),
         "zip": _("a ZIP archive"),
@@ -247,7 +242,7 @@ def check_upload(upload) -> CheckedUpload:
         )
     upload.seek(0)
     head = upload.read(SNIFF_BYTES)
-    family, detail = _describe(head, upload)
+    family, detail = _described(head, upload, display)
     if family == "program":
         raise UploadRefused(
             _("“%(name)s” is %(what)s, not a document; programs are never accepted.")

@@ -11,7 +11,7 @@ from .evidence import (
 )
 from .notifications import Notification
 from .snapshots import ReadinessSnapshot
-from .standards import Clause, ClauseCorrelation, Standard
+from .standards import Clause, ClauseCorrelation, EditionChange, Standard
 from .tenancy import Invitation, Membership, Organization, Role, TenantModel
 from .users import User
 
@@ -29,6 +29,7 @@ __all__ = [
     "Status",
     "Clause",
     "ClauseCorrelation",
+    "EditionChange",
     "Invitation",
     "Membership",
     "Organization",

@@ -1,8 +1,15 @@
 """Reference data shipped with the product, copied from ../shared/reference/ at build time.
 
-``load_reference_data(apps)`` loads it; migration 0002 calls it, so ``migrate``
-leaves the clause tree in the database. It is idempotent: running it again
-updates titles and guidance and adds nothing twice.
+``load_reference_data(apps)`` loads it; the data migrations call it, so ``migrate``
+leaves the clause trees in the database. It is idempotent: running it again
+updates titles, translations, guidance and flags and adds nothing twice.
+
+Files: ``clauses_2018.json`` and ``processes_2011.json`` (copies of the shared reference,
+checked for drift), ``other_standards.json`` (ISO/IEC 27001, ISO 9001, ISO 22301 headings),
+and the project's own text in both languages: ``titles_zh_hans.json`` (the Chinese headings),
+``guidance_2018.json``, ``project_notes.json`` (notes on clauses and correlations) and
+``changes_2018.json`` (what changed in 2018). Research notes of the shared reference (how a
+heading was sourced) are kept in ``research_note`` fields, which no page or API shows.
 """
 
 import json
@@ -12,6 +19,11 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 PRIMARY = "iso20000-1-2018"
 EDITION_2011 = "iso20000-1-2011"
+LANGUAGES = {"en": "en", "zh_hans": "zh-hans"}  # field suffix → key in the JSON files
+
+#: Crosswalk relations that name one column only ("different-number-in-9001": 9001 differs,
+#: the others are the same clause).
+COLUMN_RELATIONS = {"different-number-in-9001": ("iso9001_2015", "different-number")}
 
 
 @cache
@@ -24,11 +36,52 @@ def clause_sort_key(number: str) -> tuple[int, ...]:
     return tuple(int(part) for part in number.split("."))
 
 
+def new_in_2018() -> list[str]:
+    """The curated list of 2018 clauses without a 2011 predecessor (the shared reference's)."""
+    mapping = read("processes_2011.json")["mapping_2011_to_2018"]
+    return [entry["iso20000_1_2018"] for entry in mapping["new_in_2018_without_2011_predecessor"]]
+
+
+def translations(text: dict | None, field: str) -> dict:
+    """``{"en": …, "zh-hans": …}`` → ``{"<field>_en": …, "<field>_zh_hans": …}``."""
+    text = text or {}
+    return {f"{field}_{suffix}": text.get(key, "") or "" for suffix, key in LANGUAGES.items()}
+
+
 def _order_map(numbers):
     return {n: i for i, n in enumerate(sorted(numbers, key=clause_sort_key), start=1)}
 
 
-def _upsert_tree(Clause, standard, rows, extra=lambda row: {}):
+def _fields(model) -> set[str]:
+    return {f.name for f in model._meta.get_fields()}
+
+
+def _differs(model, obj, key, value) -> bool:
+    field = model._meta.get_field(key)
+    if field.many_to_one:  # compare ids: reading the related object would cost a query
+        return getattr(obj, field.attname) != (value.pk if value is not None else None)
+    return getattr(obj, key) != value
+
+
+def _save(model, obj, values, **lookup):
+    """Create or update one row with ``values``, keeping only fields the model has.
+
+    The data migrations run this loader against the historical model of their point in the
+    migration graph; fields added later are filled by the later migration that loads again.
+    """
+    present = _fields(model)
+    values = {k: v for k, v in values.items() if k in present}
+    if obj is None:
+        return model.objects.create(**lookup, **values)
+    changed = [k for k, v in values.items() if _differs(model, obj, k, v)]
+    for key in changed:
+        setattr(obj, key, values[key])
+    if changed:
+        obj.save(update_fields=changed)
+    return obj
+
+
+def _upsert_tree(Clause, standard, rows, zh_titles, extra=lambda row: {}):
     """Create or update a standard's clauses (rows: number, title, parent), parents first."""
     order = _order_map([r["number"] for r in rows])
     existing = {c.number: c for c in Clause.objects.filter(standard=standard)}
@@ -36,26 +89,23 @@ def _upsert_tree(Clause, standard, rows, extra=lambda row: {}):
         number = row["number"]
         parent = existing.get(row["parent"]) if row.get("parent") else None
         values = {
-            "title": row.get("title") or "",
+            "title_en": row.get("title") or "",
+            "title_zh_hans": zh_titles.get(number, ""),
             "parent": parent,
             "order": order[number],
             "depth": number.count(".") + 1,
             "title_inferred": bool(row.get("title_inferred") or row.get("unconfirmed")),
+            "research_note": row.get("note", "") or "",
             **extra(row),
         }
-        clause = existing.get(number)
-        if clause is None:
-            clause = Clause.objects.create(standard=standard, number=number, **values)
-            existing[number] = clause
-        else:
-            for key, value in values.items():
-                setattr(clause, key, value)
-            clause.save()
+        existing[number] = _save(
+            Clause, existing.get(number), values, standard=standard, number=number
+        )
     return existing
 
 
 def load_reference_data(apps=None):
-    """Load standards, clause trees and correlations (``apps``: a migration's app registry)."""
+    """Load standards, clause trees, correlations and changes (``apps``: a migration's registry)."""
     if apps is None:
         from django.apps import apps as global_apps
 
@@ -69,6 +119,7 @@ def load_reference_data(apps=None):
     others = read("other_standards.json")
     guidance = read("guidance_2018.json")
     notes = read("project_notes.json")
+    zh_titles = read("titles_zh_hans.json")
 
     def standard(code, name, year, order, source, primary=False):
         obj, _ = Standard.objects.update_or_create(
@@ -86,15 +137,16 @@ def load_reference_data(apps=None):
     s2018 = standard(
         PRIMARY, "ISO/IEC 20000-1:2018", 2018, 1, clauses_2018.get("method", ""), primary=True
     )
-    new_notes = notes["new_in_2018"]
+    new_numbers = set(new_in_2018())
     tree_2018 = _upsert_tree(
         Clause,
         s2018,
         clauses_2018["clauses"],
+        zh_titles[PRIMARY],
         extra=lambda row: {
-            "guidance": guidance[row["number"]]["en"],
-            "guidance_zh_hans": guidance[row["number"]]["zh-hans"],
-            "note": row.get("note", "") or new_notes.get(row["number"], ""),
+            **translations(guidance[row["number"]], "guidance"),
+            **translations(notes["new_in_2018"].get(row["number"]), "note"),
+            "new_in_edition": row["number"] in new_numbers,
         },
     )
 
@@ -105,10 +157,12 @@ def load_reference_data(apps=None):
         Clause,
         s2011,
         processes_2011["clauses"],
+        zh_titles[EDITION_2011],
         extra=lambda row: {
             "is_process": row["number"] in thirteen,
             "group": row.get("group", ""),
-            "note": row.get("note", ""),
+            **translations(notes["clauses_2011"].get(row["number"]), "note"),
+            "research_note": "",
         },
     )
 
@@ -116,17 +170,17 @@ def load_reference_data(apps=None):
     for order, std in enumerate(others["standards"], start=3):
         year = int(std["name"].rsplit(":", 1)[1])
         obj = standard(std["code"], std["name"], year, order, std.get("source", ""))
-        trees[std["code"]] = _upsert_tree(
-            Clause, obj, std["clauses"], extra=lambda row: {"note": row.get("note", "") or ""}
-        )
+        trees[std["code"]] = _upsert_tree(Clause, obj, std["clauses"], zh_titles[std["code"]])
 
     wanted = {}
     for entry in processes_2011["mapping_2011_to_2018"]["entries"]:
+        note = notes["mapping_2011"].get(entry["iso20000_1_2011"])
         for number in entry["iso20000_1_2018"]:
             wanted[(number, EDITION_2011, entry["iso20000_1_2011"])] = {
                 "kind": "predecessor",
                 "relation": "",
-                "note": entry.get("note", ""),
+                **translations(note, "note"),
+                "research_note": entry.get("note", ""),
                 "inferred": bool(entry.get("inferred", True)),
             }
     columns = {
@@ -136,15 +190,23 @@ def load_reference_data(apps=None):
     }
     relations = {}
     for row in clauses_2018["annex_sl_crosswalk"]["rows"]:
-        relations[row["iso20000_1_2018"]] = row.get("relation") or "same"
+        relation = row.get("relation") or "same"
+        relations[row["iso20000_1_2018"]] = relation
         for column, code in columns.items():
-            if row.get(column):
-                wanted[(row["iso20000_1_2018"], code, row[column])] = {
-                    "kind": "harmonized",
-                    "relation": row.get("relation", ""),
-                    "note": row.get("note", ""),
-                    "inferred": False,
-                }
+            if not row.get(column):
+                continue
+            column_relation = relation
+            if relation in COLUMN_RELATIONS:
+                differing, meaning = COLUMN_RELATIONS[relation]
+                column_relation = meaning if column == differing else "same"
+            wanted[(row["iso20000_1_2018"], code, row[column])] = {
+                "kind": "harmonized",
+                "relation": column_relation,
+                "note_en": "",
+                "note_zh_hans": "",
+                "research_note": row.get("note", ""),
+                "inferred": False,
+            }
 
     all_trees = {EDITION_2011: tree_2011, **trees}
     existing = {
@@ -157,28 +219,32 @@ def load_reference_data(apps=None):
         other = all_trees[code][other_number]
         key = (clause.pk, other.pk)
         keep.add(key)
-        corr = existing.get(key)
-        if corr is None:
-            ClauseCorrelation.objects.create(clause=clause, other=other, **values)
-        else:
-            for k, v in values.items():
-                setattr(corr, k, v)
-            corr.save()
+        _save(ClauseCorrelation, existing.get(key), values, clause=clause, other=other)
     for key, corr in existing.items():
         if key not in keep:
             corr.delete()
 
     for number, clause in tree_2018.items():
-        relation = relations.get(number, "")
-        if clause.crosswalk_relation != relation:
-            clause.crosswalk_relation = relation
-            clause.save(update_fields=["crosswalk_relation"])
+        _save(Clause, clause, {"crosswalk_relation": relations.get(number, "")})
 
-    Clause.objects.filter(standard=s2018).update(new_in_edition=False)
-    with_predecessor = {k[0] for k in wanted if k[1] == EDITION_2011}
+    if "EditionChange" in {m.__name__ for m in apps.get_app_config("itsms").get_models()}:
+        _load_changes(apps.get_model("itsms", "EditionChange"), tree_2018, tree_2011)
 
-    def has_predecessor(number):
-        return any(n == number or n.startswith(number + ".") for n in with_predecessor)
 
-    new_numbers = set(new_notes) | {n for n in tree_2018 if not has_predecessor(n)}
-    Clause.objects.filter(standard=s2018, number__in=new_numbers).update(new_in_edition=True)
+def _load_changes(EditionChange, tree_2018, tree_2011):
+    """What changed in 2018 (``changes_2018.json``), each linked to its clauses."""
+    keep = []
+    existing = {c.key: c for c in EditionChange.objects.all()}
+    for order, row in enumerate(read("changes_2018.json")["changes"], start=1):
+        values = {
+            "topic": row["topic"],
+            "order": order,
+            **translations(row["title"], "title"),
+            **translations(row["summary"], "summary"),
+        }
+        change = _save(EditionChange, existing.get(row["key"]), values, key=row["key"])
+        clauses = [tree_2018[n] for n in row["clauses_2018"]]
+        clauses += [tree_2011[n] for n in row["clauses_2011"]]
+        change.clauses.set(clauses)
+        keep.append(row["key"])
+    EditionChange.objects.exclude(key__in=keep).delete()

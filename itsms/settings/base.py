@@ -59,6 +59,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # 413 for an oversized declared body before anything reads it (after locale and user, so
+    # the page speaks the user's language; before any view or CSRF check reads request.POST).
+    "itsms.evidence.limits.RequestBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -254,11 +257,27 @@ INVITATION_TTL_DAYS = env.int("INVITATION_TTL_DAYS", default=14)
 # response window and transition cutoff on its record take precedence over these defaults.
 NC_RESPONSE_WINDOW_DAYS = env.int("NC_RESPONSE_WINDOW_DAYS", default=42)
 TRANSITION_CUTOFF = env.str("TRANSITION_CUTOFF", default="2021-09-15")
+# The recertification audit is due this many days before expiry, so that the body can verify
+# major nonconformities before it (a certification body's own lead time wins).
+RECERTIFICATION_LEAD_DAYS = env.int("RECERTIFICATION_LEAD_DAYS", default=90)
 # Days before each kind of deadline when reminders go out, e.g. {"surveillance": [60, 14]}.
 REMINDER_OFFSETS = env.json("REMINDER_OFFSETS", default={})
+# An overdue deadline is reminded only while overdue by less than this many days (history
+# entered after the fact sends nothing).
+REMINDER_OVERDUE_GRACE_DAYS = env.int("REMINDER_OVERDUE_GRACE_DAYS", default=30)
+# A reminder queued for sending is queued again only after this lease, if still unsent.
+REMINDER_QUEUE_LEASE_MINUTES = env.int("REMINDER_QUEUE_LEASE_MINUTES", default=120)
 
 # Evidence documents: the largest file accepted, checked before anything is stored.
 EVIDENCE_MAX_UPLOAD_MB = env.int("EVIDENCE_MAX_UPLOAD_MB", default=50)
+# The largest total of all files of one upload (a request with a larger declared body gets 413
+# before it is read).
+EVIDENCE_MAX_UPLOAD_TOTAL_MB = env.int("EVIDENCE_MAX_UPLOAD_TOTAL_MB", default=200)
+# Documents that are archives (Office, OpenDocument): the most their parts may expand to, the
+# highest compression ratio of one part (above 1 MB), and the most parts (archive bombs).
+EVIDENCE_ARCHIVE_MAX_EXPANDED_MB = env.int("EVIDENCE_ARCHIVE_MAX_EXPANDED_MB", default=500)
+EVIDENCE_ARCHIVE_MAX_RATIO = env.int("EVIDENCE_ARCHIVE_MAX_RATIO", default=200)
+EVIDENCE_ARCHIVE_MAX_PARTS = env.int("EVIDENCE_ARCHIVE_MAX_PARTS", default=10000)
 # Where evidence files live: "local" (MEDIA_ROOT) or "s3" (any S3-compatible service, through
 # django-storages; files stay private and are only ever streamed by permission-checked views).
 EVIDENCE_STORAGE = env.str("EVIDENCE_STORAGE", default="local")

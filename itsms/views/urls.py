@@ -35,6 +35,12 @@ urlpatterns = [
     path("account/token/revoke/", account.api_token_revoke, name="api_token_revoke"),
     path("standards/", clauses.StandardListView.as_view(), name="standard_list"),
     path("clauses/", clauses.primary_tree, name="clauses"),
+    # What changed in 2018: linked from transition audits (keep the name ``changes_2018``).
+    path(
+        "clauses/what-changed-in-2018/",
+        clauses.EditionChangesView.as_view(),
+        name="changes_2018",
+    ),
     path("standards/<slug:code>/", clauses.ClauseTreeView.as_view(), name="clause_tree"),
     path(
         "standards/<slug:code>/<str:number>/",

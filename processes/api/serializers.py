@@ -24,6 +24,9 @@ def _request_user(serializer):
 
 class PredecessorSerializer(serializers.ModelSerializer):
     other = ClauseRefSerializer(read_only=True)
+    note = serializers.CharField(
+        read_only=True, help_text=_("The project's note on the correlation.")
+    )
 
     class Meta:
         model = ClauseCorrelation
@@ -38,6 +41,12 @@ class CatalogueProcessSerializer(serializers.ModelSerializer):
         help_text=_("ISO/IEC 20000-1:2011 counterparts: this project's own mapping.")
     )
     sub_requirements = serializers.SerializerMethodField()
+    title = serializers.CharField(
+        read_only=True, help_text=_("The heading in the request's language.")
+    )
+    guidance = serializers.CharField(
+        read_only=True, help_text=_("The project's guidance in the request's language.")
+    )
 
     class Meta:
         model = Clause

@@ -45,7 +45,7 @@ def number_audits_and_findings(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audits', '0002_evidence_links'),
+        ('audits', '0003_certification_body_recertification_lead'),
         ('itsms', '0005_readiness_snapshot'),
         ('processes', '0002_evidence_links'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
