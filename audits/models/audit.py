@@ -100,6 +100,25 @@ class AuditStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+class AuditQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        """Bulk inserts (imports, the benchmark) number their audits as ``save()`` does."""
+        objs = list(objs)
+        missing = [audit for audit in objs if audit.number is None]
+        if missing:
+            last = dict(
+                Audit.objects.filter(organization_id__in={a.organization_id for a in missing})
+                .values("organization_id")
+                .annotate(n=models.Max("number"))
+                .values_list("organization_id", "n")
+            )
+            for audit in missing:
+                audit.number = last[audit.organization_id] = (
+                    last.get(audit.organization_id) or 0
+                ) + 1
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class Audit(TenantModel):
     """One audit of the organisation's SMS, internal or by the certification body."""
 
@@ -189,6 +208,7 @@ class Audit(TenantModel):
     )
     version = models.PositiveIntegerField(default=1, editable=False)
 
+    objects = AuditQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[])
 
     class Meta:

@@ -1,3 +1,5 @@
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -60,6 +62,22 @@ NONCONFORMITIES = (Grade.MAJOR, Grade.MINOR)
 STAGE1_ONLY = (Grade.CONCERN,)
 
 
+class FindingQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        """Bulk inserts give each finding its reference, as ``save()`` does."""
+        objs = list(objs)
+        missing = [f for f in objs if not f.reference]
+        if missing:
+            numbers = dict(
+                Audit.objects.filter(pk__in={f.audit_id for f in missing}).values_list(
+                    "pk", "number"
+                )
+            )
+            for finding in missing:
+                finding.reference = Finding.reference_for(numbers[finding.audit_id], finding.number)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class Finding(TenantModel):
     """What the auditor found, graded, against a clause, with its objective evidence."""
 
@@ -88,6 +106,7 @@ class Finding(TenantModel):
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
+    objects = FindingQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -151,6 +170,26 @@ class ActionState(models.TextChoices):
     VERIFIED = "verified", _("Verified (closed)")
 
 
+class CorrectiveActionQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        """Bulk inserts take the submission day from the submission time, in the organisation's
+        time zone, as ``services.action_submit`` records it."""
+        from itsms.models import Organization
+
+        objs = list(objs)
+        missing = [a for a in objs if a.submitted_at and not a.submitted_on]
+        if missing:
+            zones = dict(
+                Organization.objects.filter(
+                    pk__in={a.organization_id for a in missing}
+                ).values_list("pk", "time_zone")
+            )
+            for action in missing:
+                zone = ZoneInfo(zones[action.organization_id])
+                action.submitted_on = action.submitted_at.astimezone(zone).date()
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class CorrectiveAction(TenantModel):
     """The organisation's answer to a nonconformity, reviewed and verified by the auditor."""
 
@@ -205,6 +244,7 @@ class CorrectiveAction(TenantModel):
     )
     version = models.PositiveIntegerField(default=1, editable=False)
 
+    objects = CorrectiveActionQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -169,3 +169,34 @@ def test_the_dashboard_panel_orders_by_deadline_in_sql(org_a, audit, held, chen,
     assert counts == {"majors": 0, "minors": 6, "overdue": 3}
     assert [r.finding.reference for r in rows] == ["A1-F1", "A1-F2", "A1-F3", "A2-F1"]
     assert [r.overdue for r in rows] == [True, True, True, False]
+
+
+def test_bulk_inserts_number_audits_and_reference_findings_as_saving_does(org_a, org_b, audit):
+    from datetime import UTC, date, datetime
+
+    from audits.models import Audit
+
+    day = date(2026, 5, 4)
+    rows = Audit.objects.bulk_create(
+        Audit(organization=org, kind="internal", title=t, planned_start=day, planned_end=day)
+        for org, t in ((org_a, "a"), (org_b, "b"), (org_a, "c"))
+    )
+    assert [(a.title, a.number) for a in rows] == [("a", 2), ("b", 1), ("c", 3)]
+    findings = Finding.objects.bulk_create(
+        Finding(organization=org_a, audit=a, number=1, grade="minor", statement="s")
+        for a in (rows[0], rows[2])
+    )
+    assert [f.reference for f in findings] == ["A2-F1", "A3-F1"]
+    # Submitted at 17:00 UTC on 4 May: 5 May in Shanghai (org_a's zone).
+    action = CorrectiveAction.objects.bulk_create(
+        [
+            CorrectiveAction(
+                organization=org_a,
+                finding=findings[0],
+                state="submitted",
+                submitted_at=datetime(2026, 5, 4, 17, tzinfo=UTC),
+            )
+        ]
+    )[0]
+    assert str(org_a.time_zone) == "Asia/Shanghai"
+    assert CorrectiveAction.objects.get(pk=action.pk).submitted_on == date(2026, 5, 5)
