@@ -16,8 +16,8 @@ from .models import ActionState, Audit, AuditKind, CorrectiveAction, Finding, Gr
 from .models.finding import NONCONFORMITIES
 
 #: Pages show this many rows and a "show all" link; the full list is one click away.
-FINDINGS_SHOWN = 50
-ACTIONS_SHOWN = 50
+FINDINGS_SHOWN = 25
+ACTIONS_SHOWN = 25
 PANEL_SHOWN = 10
 
 #: The grades the outcome rules look at.

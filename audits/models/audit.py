@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 from itsms.models import Clause, Membership, TenantModel
 
 from .. import rules
+from .labels import label
 
 
 def default_recertification_lead_days() -> int:
@@ -225,6 +226,12 @@ class Audit(TenantModel):
 
     def __str__(self):
         return self.title
+
+    def get_kind_display(self) -> str:
+        return label(AuditKind, self.kind)
+
+    def get_status_display(self) -> str:
+        return label(AuditStatus, self.status)
 
     @property
     def reference(self) -> str:

@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 from itsms.models import Clause, TenantModel
 
 from .audit import Audit
+from .labels import label
 
 
 class AuditNote(TenantModel):
@@ -126,6 +127,9 @@ class Finding(TenantModel):
 
     def __str__(self):
         return f"{self.reference} {self.get_grade_display()}"
+
+    def get_grade_display(self) -> str:
+        return label(Grade, self.grade)
 
     @staticmethod
     def reference_for(audit_number: int, number: int) -> str:
@@ -253,6 +257,9 @@ class CorrectiveAction(TenantModel):
 
     def __str__(self):
         return f"{self.finding.reference} · {self.get_state_display()}"
+
+    def get_state_display(self) -> str:
+        return label(ActionState, self.state)
 
     @property
     def submitted_late(self) -> bool:

@@ -244,3 +244,20 @@ def test_nothing_is_overdue_before_the_closing_meeting():
 
     open_audit = CorrectiveAction(finding=Finding(audit=Audit(), grade="minor"), state="draft")
     assert open_audit.is_overdue(date(2030, 1, 1)) is False
+
+
+def test_choice_labels_follow_the_active_language():
+    from django.utils import translation
+
+    from audits.models import Audit, Finding
+
+    finding = Finding(grade="minor")
+    audit = Audit(kind="stage1", status="closing_held")
+    for language, grade, kind in (
+        ("en", "Minor nonconformity", "Stage 1 audit"),
+        ("zh-hans", "轻微不符合项", "第一阶段审核"),
+        ("en", "Minor nonconformity", "Stage 1 audit"),  # the table is per language
+    ):
+        with translation.override(language):
+            assert (finding.get_grade_display(), audit.get_kind_display()) == (grade, kind)
+    assert action("accepted").get_state_display() == "Accepted"

@@ -59,14 +59,14 @@ def test_the_audit_list_shows_the_first_open_actions_and_a_link_to_all(
     grow(held, 60)
     client.get(path)  # warm per-process caches
     small, small_queries = page(client, path, django_assert_max_num_queries, 16)
-    assert len(small.context["actions"]) == selectors.ACTIONS_SHOWN == 50
+    assert len(small.context["actions"]) == selectors.ACTIONS_SHOWN == 25
     assert small.context["actions_total"] == 60
     html = small.content.decode()
-    assert "The first 50 of 60 open corrective actions." in html
-    assert "actions=all" in html and html.count("A1-F") == 50
+    assert "The first 25 of 60 open corrective actions." in html
+    assert "actions=all" in html and html.count("A1-F") == 25
     grow(held, 240)
     large, large_queries = page(client, path, django_assert_max_num_queries, 16)
-    assert len(large.context["actions"]) == 50 and large.context["actions_total"] == 300
+    assert len(large.context["actions"]) == 25 and large.context["actions_total"] == 300
     assert small_queries == large_queries
     every, _ = page(client, path, django_assert_max_num_queries, 16, actions="all")
     assert len(every.context["actions"]) == 300
@@ -86,12 +86,12 @@ def test_the_audit_page_lists_the_latest_findings_and_a_link_to_all(
     client.get(path)
     small, small_queries = page(client, path, django_assert_max_num_queries, 32)
     shown = [f.number for f in small.context["findings"]]
-    assert shown == list(range(11, 61))  # the latest 50, in number order
+    assert shown == list(range(36, 61))  # the latest 25, in number order
     html = small.content.decode()
-    assert "The latest 50 of 60 findings." in html and "?findings=all" in html
+    assert "The latest 25 of 60 findings." in html and "?findings=all" in html
     grow(held, 540, grade="minor")  # 600 findings, 540 with an action
     large, large_queries = page(client, path, django_assert_max_num_queries, 32)
-    assert len(large.context["findings"]) == 50 and large.context["findings_total"] == 600
+    assert len(large.context["findings"]) == 25 and large.context["findings_total"] == 600
     assert small_queries == large_queries
     every, _ = page(client, path, django_assert_max_num_queries, 32, findings="all")
     assert len(every.context["findings"]) == 600
@@ -118,7 +118,7 @@ def test_recording_a_finding_in_the_page_keeps_the_view_and_shows_the_new_one(
     html = response.content.decode()
     assert html.startswith('<section class="card" id="findings-panel"')  # the panel only
     assert "Capacity plan not reviewed this year" in html and ">A1-F56</a>" in html
-    assert len(response.context["findings"]) == (56 if show_all else 50)
+    assert len(response.context["findings"]) == (56 if show_all else 25)
     assert ('name="findings" value="all"' in html) is show_all
 
 
