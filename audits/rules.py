@@ -34,8 +34,8 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 SOURCE_RESPONSE = _(
     "Product rule: six weeks after the closing meeting (a setting per certification body)."
@@ -151,7 +151,7 @@ def recommendation(
     reasons: list[str] = []
     ok = True
     if not closing_meeting_held:
-        return Recommendation(False, [str(_("The closing meeting has not been held yet."))])
+        return Recommendation(False, [str(gettext("The closing meeting has not been held yet."))])
     repeat = False
     for nc in nonconformities:
         if nc.grade == "major":
@@ -159,7 +159,7 @@ def recommendation(
                 ok = False
                 reasons.append(
                     str(
-                        _("Major nonconformity %(ref)s is not verified yet.")
+                        gettext("Major nonconformity %(ref)s is not verified yet.")
                         % {"ref": nc.reference}
                     )
                 )
@@ -176,7 +176,7 @@ def recommendation(
         ok = False
         reasons.append(
             str(
-                _(
+                gettext(
                     "A major nonconformity was not verified within six months of the last day "
                     "of stage 2: stage 2 must be repeated."
                 )
@@ -187,7 +187,7 @@ def recommendation(
         minors = sum(1 for nc in nonconformities if nc.grade == "minor")
         reasons.append(
             str(
-                _(
+                gettext(
                     "No major nonconformity is open (%(majors)s verified) and every minor one "
                     "(%(minors)s) has an accepted plan, submitted within its deadline."
                 )
@@ -207,21 +207,21 @@ def _minor_problem(nc: NcState, today: date) -> str | None:
     late = nc.deadline is not None and submitted is not None and submitted > nc.deadline
     if late:
         return str(
-            _("Minor nonconformity %(ref)s: the plan was submitted after its deadline.") % ref
+            gettext("Minor nonconformity %(ref)s: the plan was submitted after its deadline.") % ref
         )
     if nc.plan_accepted_on is not None:
         return None
     if submitted is not None:
         return str(
-            _(
+            gettext(
                 "Minor nonconformity %(ref)s: the plan was submitted in time and awaits "
                 "acceptance (before the certification decision)."
             )
             % ref
         )
     if nc.deadline is not None and today > nc.deadline:
-        return str(_("Minor nonconformity %(ref)s: no plan submitted, deadline passed.") % ref)
-    return str(_("Minor nonconformity %(ref)s: the plan is not accepted yet.") % ref)
+        return gettext("Minor nonconformity %(ref)s: no plan submitted, deadline passed.") % ref
+    return str(gettext("Minor nonconformity %(ref)s: the plan is not accepted yet.") % ref)
 
 
 def outcome(
@@ -241,9 +241,9 @@ def outcome(
             stage2_last_day=last_day,
         )
         headline = (
-            _("Certification can be recommended")
+            gettext("Certification can be recommended")
             if result.recommended
-            else _("Certification cannot be recommended yet")
+            else gettext("Certification cannot be recommended yet")
         )
         return Outcome(
             kind, result.recommended, str(headline), result.reasons, result.repeat_stage2
@@ -258,7 +258,7 @@ def outcome(
         if result.recommended:
             reasons = [
                 str(
-                    _(
+                    gettext(
                         "No major nonconformity is open and every minor one has an accepted "
                         "plan, submitted within its deadline."
                     )
@@ -267,12 +267,12 @@ def outcome(
         elif any(nc.grade == "major" and nc.verified_on is None for nc in nonconformities):
             reasons = [
                 *reasons,
-                str(_("An open major nonconformity puts the certificate at risk of suspension.")),
+                gettext("An open major nonconformity puts the certificate at risk of suspension."),
             ]
         headline = (
-            _("Certification is maintained")
+            gettext("Certification is maintained")
             if result.recommended
-            else _("Maintaining certification is not confirmed yet")
+            else gettext("Maintaining certification is not confirmed yet")
         )
         return Outcome(kind, result.recommended, str(headline), reasons)
     if kind == STAGE2_READINESS:
@@ -280,10 +280,10 @@ def outcome(
     return Outcome(
         NO_DECISION,
         None,
-        str(_("No certification decision follows from this audit")),
+        str(gettext("No certification decision follows from this audit")),
         [
             str(
-                _(
+                gettext(
                     "Its nonconformities are corrected under clause 10.1 and reviewed by "
                     "management (9.3)."
                 )
@@ -298,8 +298,8 @@ def _stage2_readiness(findings: list[NcState], closing_meeting_held: bool) -> Ou
         return Outcome(
             STAGE2_READINESS,
             False,
-            str(_("Readiness for stage 2 is not concluded yet")),
-            [str(_("The closing meeting has not been held yet."))],
+            str(gettext("Readiness for stage 2 is not concluded yet")),
+            [str(gettext("The closing meeting has not been held yet."))],
             areas_of_concern=concerns,
         )
     reasons = []
@@ -308,10 +308,8 @@ def _stage2_readiness(findings: list[NcState], closing_meeting_held: bool) -> Ou
         if f.grade == "major" and f.verified_on is None:
             ready = False
             reasons.append(
-                str(
-                    _("Major nonconformity %(ref)s: not ready for stage 2 until it is verified.")
-                    % {"ref": f.reference}
-                )
+                gettext("Major nonconformity %(ref)s: not ready for stage 2 until it is verified.")
+                % {"ref": f.reference}
             )
     if ready:
         if concerns:
@@ -328,6 +326,6 @@ def _stage2_readiness(findings: list[NcState], closing_meeting_held: bool) -> Ou
                 )
             )
         else:
-            reasons.append(str(_("No area of concern was raised.")))
-    headline = _("Ready for stage 2") if ready else _("Not ready for stage 2 yet")
+            reasons.append(str(gettext("No area of concern was raised.")))
+    headline = gettext("Ready for stage 2") if ready else gettext("Not ready for stage 2 yet")
     return Outcome(STAGE2_READINESS, ready, str(headline), reasons, areas_of_concern=concerns)

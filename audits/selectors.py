@@ -47,13 +47,13 @@ def findings_shown(audit: Audit, *, show_all: bool = False):
 
 def _states(rows, audit_by_id) -> dict[int, list[rules.NcState]]:
     states: dict[int, list[rules.NcState]] = defaultdict(list)
+    deadlines = {pk: audit.response_deadline for pk, audit in audit_by_id.items()}
     for row in rows:
-        audit = audit_by_id[row["audit_id"]]
         states[row["audit_id"]].append(
             rules.NcState(
                 reference=row["reference"],
                 grade=row["grade"],
-                deadline=audit.response_deadline if row["grade"] in NONCONFORMITIES else None,
+                deadline=deadlines[row["audit_id"]] if row["grade"] in NONCONFORMITIES else None,
                 plan_accepted_on=row["corrective_action__accepted_on"],
                 verified_on=row["corrective_action__verified_on"],
                 plan_submitted_on=row["corrective_action__submitted_on"],
