@@ -178,8 +178,10 @@ def test_the_report_states_the_criteria_the_meetings_and_the_recommendation(
         "Certification recommendation",
         "Certification can be recommended",
         "Stage 2 audit",
+        f"Generated {org_a.local_today().isoformat()}",
     ):
         assert expected in text, expected
+    assert "generated-" not in text  # the placeholder of the cache key never shows
 
 
 def test_the_report_of_many_findings_lists_them_all_in_an_appendix_in_chinese(
@@ -273,3 +275,35 @@ def test_a_planned_audit_says_nothing_is_concluded_yet(client, org_a, admin, bod
     ).content.decode()
     assert "Certification cannot be recommended yet" in html
     assert "The closing meeting has not been held yet." in html
+
+
+def test_the_report_is_laid_out_again_only_when_its_content_changes(
+    org_a, audit, chen, monkeypatch
+):
+    from weasyprint import HTML
+
+    from audits import reports
+
+    monkeypatch.setattr(reports, "_cache", reports.OrderedDict())
+    layouts = []
+    write_pdf = HTML.write_pdf
+
+    def counting(self, *args, **kwargs):
+        layouts.append(1)
+        return write_pdf(self, *args, **kwargs)
+
+    monkeypatch.setattr(HTML, "write_pdf", counting)
+    finding = services.finding_record(
+        audit=audit, actor=chen, grade="minor", clause=clause("8.6.1"), statement="first text"
+    )
+    first = reports.audit_report_pdf(audit)
+    again = reports.audit_report_pdf(audit)
+    assert again == first and len(layouts) == 1  # same content: the cached PDF
+    assert reports.audit_report_pdf(audit, language="zh-hans") != first and len(layouts) == 2
+    services.finding_update(finding=finding, actor=chen, statement="second text")
+    changed = reports.audit_report_pdf(audit)
+    assert changed != first and len(layouts) == 3
+    monkeypatch.setattr(reports, "_cache_entries", lambda: 1)
+    reports.audit_report_pdf(audit)  # a hit: still one entry
+    reports.audit_report_pdf(audit, language="zh-hans")
+    assert len(reports._cache) == 1 and len(layouts) == 4  # the oldest went out
