@@ -1,1 +1,2 @@
-"""Audit programme, audits, findings and corrective actions (built by a later issue)."""
+"""Audit programme, audits, findings and corrective actions. Builds on processes and the core;
+certification builds on it."""

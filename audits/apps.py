@@ -9,7 +9,7 @@ class AuditsConfig(AppConfig):
     verbose_name = _("Audits")
 
     def ready(self):
-        from itsms import hooks
+        from itsms.shared import hooks
 
         from .hooks import audits_panel, my_actions
 

@@ -2,8 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from itsms.models import Clause
-from itsms.reference import PRIMARY
-from itsms.selectors import members_of
+from itsms.standards.reference import PRIMARY
+from itsms.tenancy.selectors import members_of
 
 from .models import (
     Audit,

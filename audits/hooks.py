@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from itsms.hooks import WorkItem
+from itsms.shared.hooks import WorkItem
 
 from .models import ActionState, Audit, AuditStatus, CorrectiveAction
 

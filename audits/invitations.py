@@ -57,17 +57,24 @@ def _send(invitation: AuditInvitation, link: str) -> None:
 
 
 class AuditInvitationError(Exception):
-    pass
+    """An audit invitation that cannot be used; ``code`` says why (pages branch on it, never on
+    the translated message): "invalid", "used", "expired", "has_account", "wrong_user"."""
+
+    def __init__(self, message, code: str):
+        super().__init__(message)
+        self.code = code
 
 
 def invitation_for(token: str) -> AuditInvitation:
     invitation = _by_token(token).first()
     if invitation is None:
-        raise AuditInvitationError(_("This invitation link is not valid."))
+        raise AuditInvitationError(_("This invitation link is not valid."), code="invalid")
     if invitation.accepted_at is not None:
-        raise AuditInvitationError(_("This invitation has already been used."))
+        raise AuditInvitationError(_("This invitation has already been used."), code="used")
     if invitation.expires_at <= timezone.now():
-        raise AuditInvitationError(_("This invitation has expired. Ask for a new one."))
+        raise AuditInvitationError(
+            _("This invitation has expired. Ask for a new one."), code="expired"
+        )
     return invitation
 
 
@@ -77,14 +84,17 @@ def audit_invitation_accept(*, token: str, user: User | None, full_name="", pass
     AuditInvitation.objects.select_for_update(of=("self",)).get(pk=invitation.pk)
     if user is None:
         if User.objects.filter(email__iexact=invitation.email).exists():
-            raise AuditInvitationError(_("An account with this email exists: sign in to accept."))
+            raise AuditInvitationError(
+                _("An account with this email exists: sign in to accept."), code="has_account"
+            )
         user = User.objects.create_user(
             email=invitation.email, password=password, full_name=full_name
         )
     elif user.email.lower() != invitation.email.lower():
         raise AuditInvitationError(
             _("This invitation was sent to %(invited)s, but you are signed in as %(current)s.")
-            % {"invited": invitation.email, "current": user.email}
+            % {"invited": invitation.email, "current": user.email},
+            code="wrong_user",
         )
     services.assignment_add(
         audit=invitation.audit, actor=invitation.invited_by, user=user, role=invitation.role

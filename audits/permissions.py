@@ -5,13 +5,13 @@
   mirrored as the django-guardian object permission ``audits.record_findings`` on the audit):
   record notes and findings, accept / return / verify corrective actions. The lead auditor
   also records the closing meeting. An auditor who is not a member reads the organisation
-  while an assignment lasts (``itsms.permissions.grant_audit_reader``).
+  while an assignment lasts (``itsms.shared.permissions.grant_audit_reader``).
 - Members who may assess (contributors, admins, consultants) answer nonconformities.
 """
 
-from itsms import permissions
 from itsms.models import Role
-from itsms.permissions import Capability
+from itsms.shared import permissions
+from itsms.shared.permissions import Capability
 
 RECORD_PERM = "audits.record_findings"
 LEAD_PERM = "audits.lead_audit"

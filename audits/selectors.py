@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.db.models import Count, F, Prefetch, Q
 
 from itsms.models import Clause
-from itsms.reference import PRIMARY
+from itsms.standards.reference import PRIMARY
 
 from . import rules
 from .filters import overdue_q, response_deadline_expression
@@ -180,19 +180,11 @@ def open_nonconformities(organization, today, *, limit: int = PANEL_SHOWN):
     return counts, rows
 
 
-def audits_for_user(organization, user, membership):
-    """The organisation's audits this user may see: all for members, assigned ones otherwise."""
-    qs = Audit.objects.filter(organization=organization)
-    if membership is None or getattr(membership, "pk", None) is None:
-        qs = qs.filter(assignments__user=user, assignments__ended_at__isnull=True)
-    return qs.distinct()
-
-
 def audits_visible_to(user):
     """Audits of the user's organisations (members), or those the user is assigned to."""
     from django.db.models import Q
 
-    from itsms import permissions
+    from itsms.shared import permissions
 
     return Audit.objects.filter(
         Q(organization__in=permissions.member_organizations(user))
@@ -201,7 +193,7 @@ def audits_visible_to(user):
 
 
 def bodies_visible_to(user):
-    from itsms import permissions
+    from itsms.shared import permissions
 
     from .models import CertificationBody
 

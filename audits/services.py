@@ -8,9 +8,9 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from itsms import permissions as core_permissions
 from itsms.models import Membership, User
-from itsms.services import save_recorded as _save
+from itsms.shared import permissions as core_permissions
+from itsms.shared.history import save_recorded as _save
 
 from .models import (
     ActionState,

@@ -1,1 +1,2 @@
-"""Certification project, certificates and their cycle, reminders (built by a later issue)."""
+"""Certification project, certificates and their cycle, reminders. The top app: builds on
+audits, processes and the core; nothing imports it."""

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from itsms.selectors import members_of
+from itsms.tenancy.selectors import members_of
 
 from .models import Certificate, CertificationProject, NotificationPreference
 

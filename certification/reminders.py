@@ -32,7 +32,7 @@ from django.utils import timezone, translation
 
 from audits.models import CorrectiveAction
 from itsms.models import Membership, Organization, Role
-from itsms.notifications import notify
+from itsms.notifications.services import notify
 
 from . import cycle, rules
 from . import deadlines as dl

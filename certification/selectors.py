@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from audits.models import CertificationBody, CorrectiveAction
 from itsms.models import Organization
-from itsms.permissions import member_organizations
+from itsms.shared.permissions import member_organizations
 
 from . import deadlines as dl
 from .models import Certificate

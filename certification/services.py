@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from itsms.models import Membership
-from itsms.services import save_recorded as _save
+from itsms.shared.history import save_recorded as _save
 
 from . import cycle
 from .models import (

@@ -6,7 +6,7 @@ from django.db import transaction
 from . import reminders
 
 
-@shared_task(acks_late=True)
+@shared_task(name="certification.tasks.scan_reminders", acks_late=True)
 def scan_reminders() -> int:
     """Create the reminders due now and queue their sending."""
     ids = reminders.scan()
@@ -15,7 +15,13 @@ def scan_reminders() -> int:
     return len(ids)
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=8)
+@shared_task(
+    name="certification.tasks.send_reminder",
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=8,
+)
 def send_reminder(self, reminder_id: int) -> bool:
     try:
         return reminders.deliver(reminder_id)

@@ -76,7 +76,7 @@ class ClauseAdmin(admin.ModelAdmin):
 
 @admin.register(EditionChange)
 class EditionChangeAdmin(admin.ModelAdmin):
-    """Reference data (``itsms/reference/changes_2018.json``): loaded by migrate, read here."""
+    """Reference data (``standards/reference/changes_2018.json``): loaded by migrate, read here."""
 
     list_display = ["order", "title_en", "title_zh_hans", "topic"]
     list_filter = ["topic"]

@@ -3,13 +3,14 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ItsmsConfig(AppConfig):
-    """The core: organisations, memberships, roles, the clause tree."""
+    """The core: one app label (``itsms``) over its domain packages (tenancy, accounts,
+    standards, assessment, evidence, notifications) and the shared package they build on."""
 
     name = "itsms"
     verbose_name = _("ITSMS core")
 
     def ready(self):
-        from . import hooks
-        from .assessment import my_clauses
+        from itsms.assessment.selectors import my_clauses
+        from itsms.shared import hooks
 
         hooks.register_my_work(my_clauses)

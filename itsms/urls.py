@@ -1,4 +1,10 @@
-"""Root URLs: the project's wiring. Each app owns its own urls module."""
+"""Root URLs: the project's wiring. Each app owns its own urls module.
+
+The core's domain packages each list their pages (``urlpatterns``) and API routes
+(``api_routes``: prefix, viewset, basename; ``api_urlpatterns``); they are composed here under
+the core's two namespaces, ``itsms`` (pages) and ``itsms-api`` (one router, which serves the API
+root), in the order below.
+"""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -7,8 +13,38 @@ from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularSwaggerSplitView,
 )
+from rest_framework.routers import DefaultRouter
 
-from .auth_forms import EmailAuthenticationForm
+from itsms.accounts import urls as accounts_urls
+from itsms.accounts.forms import EmailAuthenticationForm
+from itsms.assessment import urls as assessment_urls
+from itsms.evidence import urls as evidence_urls
+from itsms.notifications import urls as notifications_urls
+from itsms.standards import urls as standards_urls
+from itsms.tenancy import urls as tenancy_urls
+
+CORE_URLS = (
+    standards_urls,
+    tenancy_urls,
+    accounts_urls,
+    assessment_urls,
+    notifications_urls,
+    evidence_urls,
+)
+
+
+def _core_pages():
+    return [pattern for urls in CORE_URLS for pattern in getattr(urls, "urlpatterns", [])]
+
+
+def _core_api():
+    router = DefaultRouter()
+    for urls in CORE_URLS:
+        for prefix, viewset, basename in getattr(urls, "api_routes", []):
+            router.register(prefix, viewset, basename=basename)
+    extra = [pattern for urls in CORE_URLS for pattern in getattr(urls, "api_urlpatterns", [])]
+    return [*extra, *router.urls]
+
 
 urlpatterns = [
     path(
@@ -45,11 +81,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
-    path("api/v1/", include("itsms.api.urls")),
+    path("api/v1/", include((_core_api(), "itsms-api"))),
     path("api/v1/", include("processes.api.urls")),
     path("api/v1/", include("audits.api.urls")),
     path("api/v1/", include("certification.api.urls")),
-    path("", include("itsms.views.urls")),
+    path("", include((_core_pages(), "itsms"))),
     path("", include("processes.urls")),
     path("", include("audits.urls")),
     path("", include("certification.urls")),

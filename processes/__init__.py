@@ -1,1 +1,2 @@
-"""Clause-8 service management processes and the service portfolio (built by a later issue)."""
+"""Clause-8 service management processes and the service portfolio. Builds on the core
+(``itsms``) only; audits and certification build on it."""

@@ -9,7 +9,7 @@ class ProcessesConfig(AppConfig):
     verbose_name = _("Processes and services")
 
     def ready(self):
-        from itsms import hooks
+        from itsms.shared import hooks
 
         from .hooks import maturity_heatmap_panel, my_processes
 

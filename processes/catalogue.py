@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from itsms.models import Clause, ClauseCorrelation
-from itsms.reference import PRIMARY
+from itsms.standards.reference import PRIMARY
 
 #: Clause titles (English) that head a section without being a process of their own.
 GENERAL_TITLES = ("General",)

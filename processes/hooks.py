@@ -1,11 +1,11 @@
-"""What the processes app plugs into the core's extension points (``itsms.hooks``)."""
+"""What the processes app plugs into the core's extension points (``itsms.shared.hooks``)."""
 
 from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from itsms.hooks import WorkItem
+from itsms.shared.hooks import WorkItem
 
 from . import selectors
 

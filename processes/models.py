@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from itsms.models import Clause, Membership, Status, TenantModel
-from itsms.reference import PRIMARY
+from itsms.standards.reference import PRIMARY
 
 from .catalogue import catalogue_choices_q, is_catalogue_clause
 

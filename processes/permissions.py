@@ -4,14 +4,14 @@ Consultants and admins (the roles that may change the organisation) manage every
 process, KPI and service. A contributor edits only the processes assigned to
 them: the owner holds the django-guardian object permission ``CHANGE_PROCESS``,
 granted when they become owner and revoked when the owner changes. Auditors and
-viewers change nothing. Every check goes through ``itsms.permissions``.
+viewers change nothing. Every check goes through ``itsms.shared.permissions``.
 """
 
 from __future__ import annotations
 
-from itsms import permissions
 from itsms.models import Membership
-from itsms.permissions import Capability
+from itsms.shared import permissions
+from itsms.shared.permissions import Capability
 
 CHANGE_PROCESS = "processes.change_processinstance"
 #: The role capability of those who manage every process, KPI and service.
@@ -44,10 +44,6 @@ def may_edit_process(user, instance, membership: Membership | None = None) -> bo
     if not permissions.role_allows(membership.role, EDIT_ASSIGNED):
         return False
     return instance.owner_id == user.pk and permissions.can_on(user, CHANGE_PROCESS, instance)
-
-
-def may_edit_kpi(user, kpi, membership: Membership | None = None) -> bool:
-    return may_edit_process(user, kpi.process, membership)
 
 
 def may_manage_services(user, organization, membership: Membership | None = None) -> bool:

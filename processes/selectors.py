@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 
-from itsms import permissions
 from itsms.models import Clause, ClauseCorrelation, Organization, User
-from itsms.reference import PRIMARY
+from itsms.shared import permissions
+from itsms.standards.reference import PRIMARY
 
 from .catalogue import (
     CHAPTERS,

@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from itsms.models import Clause, Organization, User
-from itsms.reference import PRIMARY
-from itsms.services import save_recorded as _save
+from itsms.shared.history import save_recorded as _save
+from itsms.standards.reference import PRIMARY
 
 from . import permissions
 from .catalogue import catalogue_clauses

@@ -3,9 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from itsms import assessment as gap
-from itsms import permissions
+from itsms.assessment import selectors as gap
+from itsms.assessment import services
 from itsms.models import ClauseAssessment, Role
+from itsms.shared import permissions
 
 from .factories import MembershipFactory, UserFactory
 
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def started(org_a, members):
-    gap.gap_assessment_start(organization=org_a, actor=members[Role.CONSULTANT])
+    services.gap_assessment_start(organization=org_a, actor=members[Role.CONSULTANT])
     return org_a
 
 
@@ -115,7 +116,7 @@ def test_an_owner_from_another_organisation_is_refused(started, members, client,
 def test_a_stale_edit_does_not_overwrite_a_colleagues_change(started, members, client):
     client.force_login(members[Role.CONSULTANT])
     loaded = row(started, "9.2")
-    gap.assessment_update(assessment=loaded, actor=members[Role.ADMIN], status="implemented")
+    services.assessment_update(assessment=loaded, actor=members[Role.ADMIN], status="implemented")
     response = post_row(client, started, loaded, status="planned", notes="mine")
     assert response.status_code == 409
     assert "nothing was overwritten" in response.content.decode()
@@ -125,7 +126,7 @@ def test_a_stale_edit_does_not_overwrite_a_colleagues_change(started, members, c
 def test_a_contributor_edits_only_the_clauses_assigned_to_them(started, members, client):
     zhao = members[Role.CONTRIBUTOR]
     mine = row(started, "8.6.1")
-    gap.assessment_update(assessment=mine, actor=members[Role.ADMIN], owner=zhao)
+    services.assessment_update(assessment=mine, actor=members[Role.ADMIN], owner=zhao)
     client.force_login(zhao)
     assert post_row(client, started, row(started, "8.6.1"), status="partial").status_code == 200
     assert post_row(client, started, row(started, "8.6.2"), status="partial").status_code == 403
@@ -134,7 +135,7 @@ def test_a_contributor_edits_only_the_clauses_assigned_to_them(started, members,
     assert html.decode().count("hx-post=") == 1
 
     # Reassigned to someone else: the right goes with it.
-    gap.assessment_update(
+    services.assessment_update(
         assessment=row(started, "8.6.1"), actor=members[Role.ADMIN], owner=members[Role.ADMIN]
     )
     assert not permissions.can_on(zhao, gap.CHANGE_PERM, row(started, "8.6.1"))
@@ -182,10 +183,10 @@ def test_the_history_shows_who_changed_what(started, members, client):
 
 def test_the_dashboard_and_portfolio_reflect_the_assessment(started, members, client):
     client.force_login(members[Role.VIEWER])
-    gap.assessment_update(
+    services.assessment_update(
         assessment=row(started, "8.6.1"), actor=members[Role.ADMIN], status="implemented"
     )
-    gap.assessment_update(
+    services.assessment_update(
         assessment=row(started, "9.2"),
         actor=members[Role.ADMIN],
         status="planned",
@@ -206,13 +207,13 @@ def test_the_dashboard_shows_the_readiness_trend(started, members, client):
 
     from itsms.models import ReadinessSnapshot
 
-    gap.assessment_update(
+    services.assessment_update(
         assessment=row(started, "8.6.1"), actor=members[Role.ADMIN], status="implemented"
     )
-    gap.snapshot_readiness(started)
+    services.snapshot_readiness(started)
     today = ReadinessSnapshot.objects.get(organization=started)
     assert (today.day, today.self_assessed) == (started.local_today(), round(100 / 57))
-    gap.snapshot_readiness(started)  # hourly runs update the day's row in place
+    services.snapshot_readiness(started)  # hourly runs update the day's row in place
     assert ReadinessSnapshot.objects.filter(organization=started).count() == 1
     ReadinessSnapshot.objects.create(
         organization=started, day=started.local_today() - timedelta(days=30), self_assessed=0
@@ -224,7 +225,7 @@ def test_the_dashboard_shows_the_readiness_trend(started, members, client):
 
 
 def test_the_tree_filters_with_the_apis_filterset(started, members, client):
-    gap.assessment_update(
+    services.assessment_update(
         assessment=row(started, "8.6.1"), actor=members[Role.ADMIN], status="implemented"
     )
     client.force_login(members[Role.CONSULTANT])
@@ -244,7 +245,7 @@ def test_management_downloads_the_readiness_report_pdf(started, members, client,
 
     started.scope = "上海数据中心零售银行IT服务"
     started.save()
-    gap.assessment_update(
+    services.assessment_update(
         assessment=row(started, "8.6.1"), actor=members[Role.ADMIN], status="implemented"
     )
     client.force_login(members[Role.VIEWER])

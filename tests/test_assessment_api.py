@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from itsms import assessment as gap
+from itsms.assessment import services as gap
 from itsms.models import ClauseAssessment, Role
 
 from .factories import MembershipFactory, UserFactory

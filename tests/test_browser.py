@@ -113,7 +113,7 @@ def test_a_viewer_sees_no_management_actions(page, live_server, db):
 def test_a_contributor_edits_an_assigned_clause_inline_and_the_dashboard_follows(
     page, live_server, db
 ):
-    from itsms import assessment as gap
+    from itsms.assessment import services as gap
     from itsms.models import ClauseAssessment
 
     org = OrganizationFactory(name="Eastern Harbour Bank", slug="eastern-harbour-bank")

@@ -18,9 +18,9 @@ from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 
-from itsms import services
 from itsms.celery import app as celery_app
 from itsms.models import Membership, Role
+from itsms.tenancy import services
 
 from .conftest import need_service, port_open
 from .factories import MembershipFactory, OrganizationFactory, UserFactory

@@ -13,7 +13,7 @@ from audits.models import AuditAssignment, AuditKind, CertificationBody
 from certification import reminders
 from certification import services as certification_services
 from certification.models import Reminder
-from itsms.assessment import gap_assessment_start
+from itsms.assessment.services import gap_assessment_start
 from itsms.models import Role
 
 from .factories import UserFactory

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from itsms.models import Clause, EditionChange
-from itsms.reference import PRIMARY
+from itsms.standards.reference import PRIMARY
 
 pytestmark = pytest.mark.django_db
 

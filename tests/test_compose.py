@@ -30,3 +30,17 @@ def test_the_readme_starts_with_the_two_commands():
     commands = [line.split("#")[0].strip() for line in block.strip().splitlines()]
     assert commands == ["bin/run", "bin/test"]
     assert "bin/test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_the_image_leaves_out_local_state_and_the_embedded_secret_key():
+    """``COPY . .`` in the Dockerfile would copy var/ (the embedded SECRET_KEY, the SQLite
+    database, media, broker files) and the virtualenv into the image without .dockerignore."""
+    assert "COPY . ." in (ROOT / "Dockerfile").read_text()
+    ignored = {
+        line.strip().rstrip("/")
+        for line in (ROOT / ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    default_var = Path(settings.BASE_DIR) / "var"
+    assert default_var.name in ignored
+    assert {".venv", ".git", "control", "test-results"} <= ignored

@@ -91,13 +91,16 @@ def test_the_run_command_serves_runs_a_worker_and_stops_on_ctrl_c(embedded):
         env,
         "shell",
         "-c",
-        "from itsms import services; from itsms.models import *;"
+        "from itsms.tenancy import services; from itsms.models import *;"
         "org = Organization.objects.get(slug='eastern-harbour-bank');"
         "li = User.objects.get(email='li@northbridge.example');"
         "services.invitation_create(organization=org, actor=li,"
         " email='newcomer@ehbank.example', role='viewer')",
     )
     wait_for(lambda: "To: newcomer@ehbank.example" in log.read_text(), 60, "the worker's email")
+    # kombu's exchange tables stay under the var directory, never in the checkout.
+    control = os.path.join(env["ITSMS_VAR_DIR"], "broker", "control")
+    assert any(name.endswith(".exchange") for name in os.listdir(control)), control
 
     os.killpg(embedded["process"].pid, signal.SIGINT)  # what Ctrl-C sends to the terminal
     embedded["process"].wait(timeout=30)

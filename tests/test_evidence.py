@@ -14,9 +14,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from itsms import assessment as gap
-from itsms import readiness
+from itsms.assessment import readiness
+from itsms.assessment import selectors as gap
+from itsms.assessment import services as gap_services
 from itsms.evidence import access, services
+from itsms.evidence.tasks import expire_evidence
 from itsms.models import (
     Clause,
     ClauseAssessment,
@@ -26,7 +28,6 @@ from itsms.models import (
     Notification,
     Role,
 )
-from itsms.tasks import expire_evidence
 
 from .factories import MembershipFactory, UserFactory
 
@@ -364,13 +365,15 @@ def test_the_notification_page_and_unread_count(client, media, org_a, members):
 def test_evidenced_readiness_needs_implemented_and_approved_unexpired_evidence(
     media, org_a, consultant
 ):
-    gap.gap_assessment_start(organization=org_a, actor=consultant)
+    gap_services.gap_assessment_start(organization=org_a, actor=consultant)
     rows = {
         r.clause.number: r
         for r in ClauseAssessment.objects.filter(organization=org_a).select_related("clause")
     }
     for number in ("8.6.1", "8.6.2", "8.6.3"):
-        gap.assessment_update(assessment=rows[number], actor=consultant, status="implemented")
+        gap_services.assessment_update(
+            assessment=rows[number], actor=consultant, status="implemented"
+        )
     approve(create(org_a, consultant, clauses=[clause("8.6.1")]), consultant)  # counts
     create(org_a, consultant, clauses=[clause("8.6.2")])  # a draft does not
     approve(create(org_a, consultant, clauses=[clause("8.7.1")]), consultant)  # not implemented
@@ -390,9 +393,9 @@ def test_evidenced_readiness_needs_implemented_and_approved_unexpired_evidence(
 def test_dashboard_and_readiness_api_show_both_figures(
     client, api_client, media, org_a, consultant
 ):
-    gap.gap_assessment_start(organization=org_a, actor=consultant)
+    gap_services.gap_assessment_start(organization=org_a, actor=consultant)
     row = ClauseAssessment.objects.get(organization=org_a, clause__number="8.6.1")
-    gap.assessment_update(assessment=row, actor=consultant, status="implemented")
+    gap_services.assessment_update(assessment=row, actor=consultant, status="implemented")
     approve(create(org_a, consultant, clauses=[clause("8.6.1")]), consultant)
     client.force_login(consultant)
     page = client.get(reverse("itsms:dashboard", kwargs={"org_slug": org_a.slug})).content.decode()
@@ -406,7 +409,7 @@ def test_dashboard_and_readiness_api_show_both_figures(
 
 
 def test_the_clause_assessment_page_lists_its_evidence(client, media, org_a, consultant):
-    gap.gap_assessment_start(organization=org_a, actor=consultant)
+    gap_services.gap_assessment_start(organization=org_a, actor=consultant)
     create(org_a, consultant, title="Major incident procedure", clauses=[clause("8.6.1")])
     row = ClauseAssessment.objects.get(organization=org_a, clause__number="8.6.1")
     client.force_login(consultant)

@@ -8,8 +8,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from itsms import services
 from itsms.models import Invitation, Membership, Role, User
+from itsms.tenancy import services
 
 from .factories import PASSWORD, InvitationFactory, UserFactory
 

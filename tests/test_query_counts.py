@@ -81,7 +81,7 @@ def test_api_lists_use_constant_queries(
 
 def grow_assessment(org, actor, n):
     """n more members, each owning a clause, and n more recorded changes."""
-    from itsms import assessment as gap
+    from itsms.assessment import services as gap
     from itsms.models import ClauseAssessment
 
     gap.gap_assessment_start(organization=org, actor=actor)

@@ -5,8 +5,8 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from itsms import readiness
-from itsms.reference import read
+from itsms.assessment import readiness
+from itsms.standards.reference import read
 
 LEAVES = sorted(
     {c["number"] for c in read("clauses_2018.json")["clauses"]}

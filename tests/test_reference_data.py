@@ -9,11 +9,11 @@ from django.conf import settings
 from django.core.management import call_command
 
 from itsms.models import Clause, ClauseCorrelation, Standard
-from itsms.reference import EDITION_2011, PRIMARY, load_reference_data
+from itsms.standards.reference import EDITION_2011, PRIMARY, load_reference_data
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_REF = Path(settings.BASE_DIR) / "itsms" / "reference"
+PROJECT_REF = Path(settings.BASE_DIR) / "itsms" / "standards" / "reference"
 SHARED_REF = Path(settings.BASE_DIR).parent / "shared" / "reference"
 
 

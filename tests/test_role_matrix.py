@@ -7,9 +7,9 @@ means changing this table in the same commit.
 import pytest
 from django.urls import reverse
 
-from itsms import permissions
 from itsms.models import Membership, Role
-from itsms.permissions import Capability
+from itsms.shared import permissions
+from itsms.shared.permissions import Capability
 
 from .factories import MembershipFactory, UserFactory
 

@@ -1,10 +1,10 @@
-"""Demo seed is idempotent; django-guardian is wired behind itsms.permissions."""
+"""Demo seed is idempotent; django-guardian is wired behind itsms.shared.permissions."""
 
 import pytest
 from django.core.management import call_command
 
-from itsms import permissions
 from itsms.models import Membership, Organization, Role, User
+from itsms.shared import permissions
 
 from .factories import UserFactory
 

@@ -2,9 +2,9 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from itsms import permissions
 from itsms.models import Clause, Organization, User
-from itsms.reference import PRIMARY
+from itsms.shared import permissions
+from itsms.standards.reference import PRIMARY
 
 from .. import rules, selectors
 from ..models import Audit, CertificationBody, CorrectiveAction, Finding, PlanSession

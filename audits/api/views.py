@@ -5,9 +5,9 @@ from rest_framework import exceptions, mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from itsms import permissions
-from itsms.api.base import OrganizationScopedViewSet, scoped_list_schema
-from itsms.permissions import Capability
+from itsms.shared import permissions
+from itsms.shared.api import OrganizationScopedViewSet, scoped_list_schema
+from itsms.shared.permissions import Capability
 
 from .. import permissions as audit_permissions
 from .. import selectors, services
@@ -28,11 +28,6 @@ from .serializers import (
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"
-
-
-def _is_member(user, organization):
-    membership = permissions.membership_of(user, organization)
-    return membership is not None and membership.pk is not None
 
 
 class AuditScopedMixin:

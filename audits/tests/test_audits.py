@@ -228,6 +228,29 @@ def test_an_external_auditor_is_invited_by_email_to_one_audit(
     assert client.post(link).status_code in (400, 410)  # single use
 
 
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_an_unknown_audit_invitation_link_is_not_found_and_a_used_one_is_gone(
+    client, org_a, audit, members, django_capture_on_commit_callbacks, language
+):
+    """The answer depends on why the link fails, not on the words of the message (which are
+    translated): 404 for a link that never existed, 410 for one already used, in any language."""
+    import re
+
+    client.force_login(members[Role.ADMIN])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            url("assign", org_a, pk=audit.pk), {"email": "ext@cb.example", "role": "auditor"}
+        )
+    link = re.search(r"/audit-invitations/[\w-]+/", mail.outbox[0].body).group(0)
+    client.logout()
+    signup = {"full_name": "External", "password1": "pw-4-External!", "password2": "pw-4-External!"}
+    assert client.post(link, signup).status_code == 302
+    client.logout()
+    headers = {"HTTP_ACCEPT_LANGUAGE": language}
+    assert client.get("/audit-invitations/no-such-token/", **headers).status_code == 404
+    assert client.get(link, **headers).status_code == 410
+
+
 def test_the_programme_shows_coverage_gaps(client, org_a, members):
     services.audit_create(
         organization=org_a,

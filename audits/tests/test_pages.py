@@ -344,7 +344,7 @@ def test_findings_of_two_audits_have_different_references_on_the_dashboard(
     held = org_a.local_today()
     services.closing_meeting_record(audit=audit, actor=chen, held_on=held)
     services.closing_meeting_record(audit=other, actor=members[Role.ADMIN], held_on=held)
-    from itsms.assessment import gap_assessment_start
+    from itsms.assessment.services import gap_assessment_start
 
     gap_assessment_start(organization=org_a, actor=members[Role.ADMIN])
     client.force_login(members[Role.ADMIN])

@@ -125,7 +125,7 @@ def test_recording_a_finding_in_the_page_keeps_the_view_and_shows_the_new_one(
 def test_the_dashboard_panel_shows_counts_and_the_most_urgent_few(
     client, org_a, held, members, django_assert_max_num_queries
 ):
-    from itsms.assessment import gap_assessment_start
+    from itsms.assessment.services import gap_assessment_start
 
     gap_assessment_start(organization=org_a, actor=members[Role.ADMIN])
     client.force_login(members[Role.ADMIN])

@@ -8,7 +8,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
-from itsms.permissions import Capability
+from itsms.shared.permissions import Capability
 
 from .. import permissions as audit_permissions
 from .. import selectors, services

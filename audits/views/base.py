@@ -1,7 +1,7 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from itsms.views.base import OrganizationMixin
+from itsms.shared.views import OrganizationMixin
 
 from .. import permissions as audit_permissions
 from ..models import Audit

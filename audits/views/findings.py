@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, View
 
-from itsms.permissions import Capability
+from itsms.shared.permissions import Capability
 
 from .. import permissions as audit_permissions
 from .. import services

@@ -5,8 +5,8 @@ from django.contrib.auth import login
 from django.shortcuts import redirect, render
 from django.views import View
 
-from itsms.forms import InvitationSignupForm
 from itsms.models import User
+from itsms.tenancy.forms import InvitationSignupForm
 
 from .. import invitations
 
@@ -21,7 +21,7 @@ class AuditInvitationAcceptView(View):
         try:
             invitation = invitations.invitation_for(token)
         except invitations.AuditInvitationError as exc:
-            return self._refuse(request, str(exc), 404 if "not valid" in str(exc) else 410)
+            return self._refuse(request, str(exc), 404 if exc.code == "invalid" else 410)
         has_account = User.objects.filter(email__iexact=invitation.email).exists()
         form = None if has_account or request.user.is_authenticated else InvitationSignupForm()
         return render(
@@ -34,7 +34,7 @@ class AuditInvitationAcceptView(View):
         try:
             invitation = invitations.invitation_for(token)
         except invitations.AuditInvitationError as exc:
-            return self._refuse(request, str(exc), 404 if "not valid" in str(exc) else 410)
+            return self._refuse(request, str(exc), 404 if exc.code == "invalid" else 410)
         try:
             if request.user.is_authenticated:
                 user = invitations.audit_invitation_accept(token=token, user=request.user)

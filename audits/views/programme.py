@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
-from itsms.permissions import Capability
+from itsms.shared.permissions import Capability
 
 from .. import selectors
 from ..forms import CertificationBodyForm

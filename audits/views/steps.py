@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import View
 
-from itsms.permissions import Capability
+from itsms.shared.permissions import Capability
 
 from .. import permissions as audit_permissions
 from .. import services

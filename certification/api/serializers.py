@@ -2,8 +2,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from itsms import permissions
 from itsms.models import Organization, User
+from itsms.shared import permissions
 
 from .. import rules
 from ..models import Certificate, CertificationProject, ChecklistItem, ProjectStep, Reminder

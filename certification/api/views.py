@@ -1,9 +1,9 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, mixins
 
-from itsms import permissions
-from itsms.api.base import OrganizationScopedViewSet, scoped_list_schema
-from itsms.permissions import Capability
+from itsms.shared import permissions
+from itsms.shared.api import OrganizationScopedViewSet, scoped_list_schema
+from itsms.shared.permissions import Capability
 
 from .. import services
 from ..models import Certificate, CertificationProject, ChecklistItem, ProjectStep, Reminder

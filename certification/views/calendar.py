@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
-from itsms import permissions
-from itsms.views.base import OrganizationMixin
+from itsms.shared import permissions
+from itsms.shared.views import OrganizationMixin
 
 from .. import services
 from ..deadlines import deadlines_for

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
 from audits.models import Audit
-from itsms.permissions import Capability
-from itsms.views.base import OrganizationMixin
+from itsms.shared.permissions import Capability
+from itsms.shared.views import OrganizationMixin
 
 from .. import cycle, services
 from ..forms import CertificateForm

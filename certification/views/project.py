@@ -9,8 +9,8 @@ from django.views.generic import FormView, TemplateView, View
 
 from audits.forms import CertificationBodyForm
 from audits.models import CertificationBody
-from itsms.permissions import Capability
-from itsms.views.base import OrganizationMixin
+from itsms.shared.permissions import Capability
+from itsms.shared.views import OrganizationMixin
 
 from .. import selectors, services
 from ..forms import ItemForm, ProjectForm, StepForm

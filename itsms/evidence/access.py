@@ -13,16 +13,17 @@
   needs the item's named reviewer or a consultant/admin; restoring a deleted item needs a
   consultant/admin (``Capability.CHANGE_ORGANIZATION``).
 
-Every check goes through ``itsms.permissions``.
+Every check goes through ``itsms.shared.permissions``.
 """
 
 from __future__ import annotations
 
 from django.db.models import Q
 
-from .. import permissions
+from itsms.shared import permissions
+from itsms.shared.permissions import Capability
+
 from ..models import Membership, Organization, Role
-from ..permissions import Capability
 
 READ_PERM = "itsms.view_organization"
 #: Roles that read evidence by their membership alone (auditors need an assignment).

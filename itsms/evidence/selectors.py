@@ -11,9 +11,11 @@ from datetime import date
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Prefetch, QuerySet
+from django.urls import reverse
+
+from itsms.standards.reference import PRIMARY
 
 from ..models import Clause, Evidence, EvidenceVersion, Organization, User
-from ..reference import PRIMARY
 
 
 def linkable_model(name: str):
@@ -116,3 +118,13 @@ def evidenced_clause_numbers(organization: Organization, today: date) -> set[str
 
 def history_of(evidence: Evidence, limit: int = 100) -> list:
     return list(evidence.history.select_related("history_user").order_by("-history_date")[:limit])
+
+
+def evidence_url(evidence: Evidence, absolute: bool = False) -> str:
+    from django.conf import settings
+
+    path = reverse(
+        "itsms:evidence_detail",
+        kwargs={"org_slug": evidence.organization.slug, "pk": evidence.pk},
+    )
+    return settings.SITE_URL.rstrip("/") + path if absolute else path

@@ -13,15 +13,16 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .. import notifications, permissions
+from itsms.notifications import services as notifications
+from itsms.shared import permissions
+from itsms.shared.history import save_recorded as _save
+
 from ..models import (
     Confidentiality,
     DocumentStatus,
@@ -34,8 +35,9 @@ from ..models import (
     User,
 )
 from ..models.evidence import TRANSITIONS
-from ..services import save_recorded as _save
 from . import access, selectors, storage
+from .emails import send_evidence_expired_email
+from .selectors import evidence_url
 from .validation import UploadRefused, check_upload
 
 logger = logging.getLogger("itsms.evidence")
@@ -397,34 +399,8 @@ def _expire_one(pk: int, today: date | None) -> bool:
                 % {"title": evidence.title, "date": evidence.review_by.isoformat()},
                 url=evidence_url(evidence),
             )
-        from ..tasks import send_evidence_expired_email
-
         transaction.on_commit(lambda: send_evidence_expired_email.delay(evidence.pk, recipient.pk))
     return True
-
-
-def evidence_url(evidence: Evidence, absolute: bool = False) -> str:
-    from django.conf import settings
-
-    path = reverse(
-        "itsms:evidence_detail",
-        kwargs={"org_slug": evidence.organization.slug, "pk": evidence.pk},
-    )
-    return settings.SITE_URL.rstrip("/") + path if absolute else path
-
-
-def evidence_expired_send_email(evidence: Evidence, recipient: User) -> None:
-    """Email the owner that their evidence expired, in the organisation's language."""
-    context = {
-        "evidence": evidence,
-        "organization": evidence.organization,
-        "recipient": recipient,
-        "link": evidence_url(evidence, absolute=True),
-    }
-    with translation.override(evidence.organization.language):
-        subject = _("Evidence expired: %(title)s") % {"title": evidence.title}
-        body = render_to_string("itsms/email/evidence_expired.txt", context)
-    send_mail(subject, body, None, [recipient.email])
 
 
 __all__ = [

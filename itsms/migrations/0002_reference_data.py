@@ -1,10 +1,10 @@
-"""Load the clause trees and correlations shipped in itsms/reference/ (idempotent)."""
+"""Load the clause trees and correlations shipped in itsms/standards/reference/ (idempotent)."""
 
 from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from itsms.reference import load_reference_data
+    from itsms.standards.reference import load_reference_data
 
     load_reference_data(apps)
 

@@ -10,7 +10,7 @@ from django.db import migrations, models
 
 
 def load(apps, schema_editor):
-    from itsms.reference import load_reference_data
+    from itsms.standards.reference import load_reference_data
 
     load_reference_data(apps)
 

@@ -213,7 +213,7 @@ class ClauseCorrelation(models.Model):
 class EditionChange(models.Model):
     """One thing that changed from ISO/IEC 20000-1:2011 to 2018, in the project's own words.
 
-    Reference data (``itsms/reference/changes_2018.json``), linked to the clauses it concerns
+    Reference data (``standards/reference/changes_2018.json``), linked to the clauses it concerns
     in both editions; shown on the "What changed in 2018" page and on those clauses.
     """
 

@@ -30,7 +30,7 @@ def time_zone_choices():
 
 
 class Role(models.TextChoices):
-    """The five organisation roles; what each may do is in ``itsms.permissions``."""
+    """The five organisation roles; what each may do is in ``itsms.shared.permissions``."""
 
     CONSULTANT = "consultant", _("Consultant")
     ADMIN = "admin", _("Admin")

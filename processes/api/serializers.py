@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from itsms import permissions
-from itsms.api.serializers import ClauseRefSerializer
 from itsms.models import Clause, ClauseCorrelation, Organization, User
+from itsms.shared import permissions
+from itsms.standards.serializers import ClauseRefSerializer
 
 from .. import selectors
 from ..catalogue import chapter_of

@@ -10,10 +10,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.response import Response
 
-from itsms import permissions
-from itsms.api.base import OrganizationScopedViewSet, scoped_list_schema
 from itsms.models import Clause
-from itsms.permissions import Capability
+from itsms.shared import permissions
+from itsms.shared.api import OrganizationScopedViewSet, scoped_list_schema
+from itsms.shared.permissions import Capability
 
 from .. import selectors, services
 from ..filters import KpiFilterSet, KpiValueFilterSet, ProcessInstanceFilterSet, ServiceFilterSet

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from itsms import hooks
 from itsms.models import Role
+from itsms.shared import hooks
 from processes import permissions as process_permissions
 from processes import selectors, services
 from processes.models import ProcessInstance, ProcessStatus

@@ -8,8 +8,8 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
-from itsms.permissions import Capability
-from itsms.views.base import OrganizationMixin
+from itsms.shared.permissions import Capability
+from itsms.shared.views import OrganizationMixin
 
 from .. import services
 from ..forms import KpiForm, KpiValueForm

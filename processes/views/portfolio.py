@@ -9,7 +9,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
-from itsms.views.base import OrganizationMixin
+from itsms.shared.views import OrganizationMixin
 
 from .. import exports, selectors, services
 from ..filters import ServiceFilterSet

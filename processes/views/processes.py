@@ -9,8 +9,8 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from itsms.permissions import Capability
-from itsms.views.base import OrganizationMixin
+from itsms.shared.permissions import Capability
+from itsms.shared.views import OrganizationMixin
 
 from .. import charts, selectors, services
 from ..catalogue import chapter_of, predecessors_of, sub_requirements_of

@@ -39,6 +39,8 @@ ALLOWED_WORDS = {
     "SLA": "service level agreement (服务级别协议, SLA)",
     "OLA": "operational level agreement",
     "RACI": "responsibility matrix",
+    "ITIL": "the framework's name, written so in Chinese ITSM practice",
+    "PDCA": "the Plan-Do-Check-Act cycle, written so in Chinese (PDCA 循环)",
     "PESTLE": "analysis method named in the guidance",
     "SWOT": "analysis method named in the guidance",
     "RFC": "request for change",

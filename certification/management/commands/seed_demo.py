@@ -11,8 +11,8 @@ from decimal import Decimal
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from itsms.demo import seed_core
 from itsms.models import Organization, User
+from itsms.tenancy.demo import seed_core
 
 
 class Command(BaseCommand):
@@ -37,7 +37,7 @@ class Command(BaseCommand):
         from audits import services as audits
         from audits.models import AuditAssignment, AuditKind, CertificationBody
         from certification import services as certification
-        from itsms import assessment as gap
+        from itsms.assessment import services as gap
         from itsms.models import Clause, ClauseAssessment
         from processes import services as processes
         from processes.models import ProcessInstance

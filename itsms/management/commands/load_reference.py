@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from itsms.reference import load_reference_data
+from itsms.standards.reference import load_reference_data
 
 
 class Command(BaseCommand):

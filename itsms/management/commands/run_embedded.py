@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from itsms.demo import DEMO_PASSWORD, USERS
+from itsms.tenancy.demo import DEMO_PASSWORD, USERS
 
 
 class Command(BaseCommand):

@@ -1,0 +1,1 @@
+"""Accounts: signing in, the account page, API tokens, sessions."""

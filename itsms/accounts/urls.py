@@ -1,0 +1,15 @@
+"""Pages and API routes of accounts (namespaces ``itsms`` and ``itsms-api``, composed by the root
+urls). Django's own sign-in, sign-out and password pages are wired in the root urls."""
+
+from django.urls import path
+from rest_framework.authtoken.views import obtain_auth_token
+
+from . import views
+
+urlpatterns = [
+    path("account/", views.account, name="account"),
+    path("account/token/", views.api_token_create, name="api_token_create"),
+    path("account/token/revoke/", views.api_token_revoke, name="api_token_revoke"),
+]
+
+api_urlpatterns = [path("auth/token/", obtain_auth_token, name="auth-token")]

@@ -1,1 +1,0 @@
-"""REST API of the core (``/api/v1/``)."""

@@ -1,0 +1,246 @@
+"""Services and selectors of the gap assessment (writes keyword-only, atomic, recorded)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+
+from django.db.models import Count, Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from itsms.models import (
+    Clause,
+    ClauseAssessment,
+    ClauseCorrelation,
+    Membership,
+    Organization,
+    Role,
+    Status,
+)
+from itsms.shared import permissions
+from itsms.standards.reference import PRIMARY
+
+from . import readiness
+
+CHANGE_PERM = "itsms.change_clauseassessment"
+
+
+def leaf_clauses():
+    """The 57 requirement clauses of ISO/IEC 20000-1:2018 (leaves of the tree)."""
+    return (
+        Clause.objects.filter(standard__code=PRIMARY)
+        .annotate(n_children=Count("children"))
+        .filter(n_children=0)
+        .order_by("order")
+    )
+
+
+def may_edit(user, membership: Membership | None, assessment: ClauseAssessment) -> bool:
+    """Consultants and admins edit every clause; a contributor only the clauses assigned to them."""
+    if membership is None or not permissions.role_allows(
+        membership.role, permissions.Capability.ASSESS
+    ):
+        return False
+    if membership.role in (Role.CONSULTANT, Role.ADMIN):
+        return True
+    return permissions.can_on(user, CHANGE_PERM, assessment)
+
+
+def editable_ids(user, membership, organization) -> set[int] | None:
+    """Ids of the assessments the user may edit; None means all of them (one query at most)."""
+    if membership is None or not permissions.role_allows(
+        membership.role, permissions.Capability.ASSESS
+    ):
+        return set()
+    if membership.role in (Role.CONSULTANT, Role.ADMIN):
+        return None
+    mine = permissions.objects_with(
+        user, CHANGE_PERM, ClauseAssessment.objects.filter(organization=organization)
+    )
+    return set(mine.values_list("pk", flat=True))
+
+
+# --- reads ----------------------------------------------------------------------------------
+
+
+def is_assessed(organization: Organization, clause: Clause) -> bool:
+    return ClauseAssessment.objects.filter(organization=organization, clause=clause).exists()
+
+
+def assessments_by_clause(organization: Organization) -> dict[int, ClauseAssessment]:
+    return {
+        a.clause_id: a
+        for a in ClauseAssessment.objects.filter(organization=organization).select_related("owner")
+    }
+
+
+def readiness_of(organization: Organization) -> readiness.Readiness:
+    statuses = dict(
+        ClauseAssessment.objects.filter(organization=organization).values_list(
+            "clause__number", "status"
+        )
+    )
+    return readiness.compute(leaf_numbers(), statuses)
+
+
+def evidenced_readiness_of(
+    organization: Organization, statuses: dict[str, str] | None = None
+) -> readiness.Readiness:
+    """Evidenced readiness (implemented + approved, unexpired evidence), in two queries."""
+    from itsms.evidence.selectors import evidenced_clause_numbers
+
+    if statuses is None:
+        statuses = dict(
+            ClauseAssessment.objects.filter(organization=organization).values_list(
+                "clause__number", "status"
+            )
+        )
+    numbers = evidenced_clause_numbers(organization, organization.local_today())
+    return readiness.evidenced(leaf_numbers(), statuses, numbers)
+
+
+_LEAVES: list[str] | None = None
+
+
+def leaf_numbers() -> list[str]:
+    """Numbers of the requirement clauses (reference data: cached for the process)."""
+    global _LEAVES
+    if _LEAVES is None:
+        _LEAVES = list(leaf_clauses().values_list("number", flat=True))
+    return _LEAVES
+
+
+def portfolio_readiness(organizations) -> dict[int, dict]:
+    """Readiness and the most urgent overdue target of each organisation, in two queries."""
+    weights = {k: float(v) for k, v in readiness.WEIGHTS.items()}
+    leaves = len(leaf_numbers()) or 1
+    totals: dict[int, float] = defaultdict(float)
+    started: set[int] = set()
+    rows = (
+        ClauseAssessment.objects.filter(organization__in=organizations)
+        .values("organization_id", "status")
+        .annotate(n=Count("id"))
+    )
+    for row in rows:
+        started.add(row["organization_id"])
+        totals[row["organization_id"]] += weights[row["status"]] * row["n"]
+    overdue: dict[int, ClauseAssessment] = {}
+    candidates = (
+        ClauseAssessment.objects.filter(
+            organization__in=organizations,
+            target_date__isnull=False,
+            target_date__lt=timezone.now().date() + timedelta(days=1),
+        )
+        .exclude(status=Status.IMPLEMENTED)
+        .select_related("clause", "organization")
+        .order_by("organization_id", "target_date", "clause__order")
+    )
+    for row in candidates:
+        if row.organization_id in overdue:
+            continue
+        if row.is_overdue(row.organization.local_today()):
+            overdue[row.organization_id] = row
+    return {
+        org.pk: {
+            "started": org.pk in started,
+            "percent": round(100 * totals[org.pk] / leaves) if org.pk in started else None,
+            "overdue": overdue.get(org.pk),
+        }
+        for org in organizations
+    }
+
+
+def assessment_tree(organization: Organization):
+    """The 2018 tree with each leaf's assessment and each heading's roll-up (constant queries)."""
+    clauses = list(
+        Clause.objects.filter(standard__code=PRIMARY)
+        .prefetch_related(
+            Prefetch(
+                "correlations",
+                queryset=ClauseCorrelation.objects.filter(kind="predecessor").select_related(
+                    "other"
+                ),
+                to_attr="predecessor_links",
+            ),
+            Prefetch(
+                "correlations",
+                queryset=ClauseCorrelation.objects.filter(
+                    kind="harmonized", other__standard__code="iso27001-2013"
+                ).select_related("other"),
+                to_attr="iso27001_links",
+            ),
+        )
+        .order_by("order")
+    )
+    by_clause = assessments_by_clause(organization)
+    children: dict[int | None, list[Clause]] = defaultdict(list)
+    for clause in clauses:
+        children[clause.parent_id].append(clause)
+    statuses = {c.number: by_clause[c.pk].status for c in clauses if c.pk in by_clause}
+    leaves = [c.number for c in clauses if not children.get(c.pk)]
+    score = readiness.compute(leaves, statuses)
+    nodes = []
+
+    def walk(parent_id, depth):
+        for clause in children.get(parent_id, []):
+            kids = children.get(clause.pk, [])
+            nodes.append(
+                {
+                    "clause": clause,
+                    "depth": depth,
+                    "is_heading": bool(kids),
+                    "assessment": by_clause.get(clause.pk),
+                    "percent": score.heading_percent(clause.number) if kids else None,
+                }
+            )
+            walk(clause.pk, depth + 1)
+
+    walk(None, 1)
+    return nodes, score
+
+
+def my_clauses(user, organization) -> list:
+    """ "My work" provider: the requirement clauses the user owns."""
+    from django.urls import reverse
+
+    from itsms.shared.hooks import WorkItem
+
+    today = organization.local_today()
+    rows = (
+        ClauseAssessment.objects.filter(organization=organization, owner=user)
+        .select_related("clause")
+        .order_by("clause__order")
+    )
+    return [
+        WorkItem(
+            kind=_("Clause"),
+            reference=row.clause.number,
+            title=row.clause.title,
+            url=reverse(
+                "itsms:assessment_row", kwargs={"org_slug": organization.slug, "pk": row.pk}
+            ),
+            status=row.get_status_display(),
+            due=row.target_date,
+            overdue=row.is_overdue(today),
+        )
+        for row in rows
+    ]
+
+
+def changes_since(organization: Organization, since) -> list:
+    """History records of the organisation's clause assessments since ``since`` (newest first)."""
+    return list(
+        ClauseAssessment.history.filter(organization_id=organization.pk, history_date__gte=since)
+        .select_related("history_user", "clause")
+        .order_by("-history_date")[:50]
+    )
+
+
+def readiness_trend(organization: Organization, days: int = 90) -> list:
+    from itsms.models import ReadinessSnapshot
+
+    since = organization.local_today() - timedelta(days=days)
+    return list(
+        ReadinessSnapshot.objects.filter(organization=organization, day__gte=since).order_by("day")
+    )

@@ -1,0 +1,400 @@
+"""The gap assessment: the clause tree of an organisation, edited inline; my work; dashboard;
+the readiness report; the portfolio (every organisation of the user with its readiness)."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView, View
+
+from itsms.evidence import access
+from itsms.evidence import selectors as evidence_selectors
+from itsms.models import Clause, ClauseAssessment, Status
+from itsms.shared import hooks, permissions
+from itsms.shared.permissions import Capability
+from itsms.shared.views import OrganizationMixin
+from itsms.standards.reference import PRIMARY
+from itsms.tenancy.selectors import members_of
+
+from . import readiness, services
+from . import selectors as gap
+from .filters import ClauseAssessmentFilterSet
+from .forms import BulkAssignForm, ClauseAssessmentForm
+
+
+def headings():
+    return (
+        Clause.objects.filter(standard__code=PRIMARY)
+        .annotate(n_children=Count("children"))
+        .filter(n_children__gt=0)
+        .order_by("order")
+    )
+
+
+class AssessmentView(OrganizationMixin, TemplateView):
+    """All 77 clauses on one page; the 57 requirement clauses editable in place."""
+
+    template_name = "itsms/assessment/tree.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        started = self.scoped(ClauseAssessment).exists()
+        context["started"] = started
+        if not started:
+            return context
+        nodes, score = gap.assessment_tree(self.organization)
+        filterset = ClauseAssessmentFilterSet(
+            self.request.GET or None, queryset=self.scoped(ClauseAssessment)
+        )
+        if filterset.is_bound and filterset.is_valid() and any(self.request.GET.values()):
+            visible = set(filterset.qs.values_list("pk", flat=True))
+            leaves = [n for n in nodes if n["assessment"] and n["assessment"].pk in visible]
+            shown = {n["clause"].number for n in leaves}
+            nodes = [
+                n
+                for n in nodes
+                if (n["assessment"] and n["assessment"].pk in visible)
+                or (n["is_heading"] and any(x.startswith(n["clause"].number + ".") for x in shown))
+            ]
+            context["filtered"] = len(leaves)
+        context["filterset"] = filterset
+        editable = gap.editable_ids(self.request.user, self.membership, self.organization)
+        members = list(members_of(self.organization))
+        today = self.organization.local_today()
+        for node in nodes:
+            assessment = node["assessment"]
+            if assessment is None:
+                continue
+            node["editable"] = editable is None or assessment.pk in editable
+            node["overdue"] = assessment.is_overdue(today)
+            if node["editable"]:
+                form = ClauseAssessmentForm(
+                    instance=assessment, members=members_of(self.organization)
+                )
+                form.fields["owner"].choices = [("", _("— no owner —"))] + [
+                    (m.pk, m.get_full_name()) for m in members
+                ]
+                node["form"] = form
+        context.update(
+            nodes=nodes,
+            score=score,
+            can_bulk=self.membership.role in ("consultant", "admin"),
+            bulk_form=BulkAssignForm(headings=headings(), members=members_of(self.organization)),
+            rule=readiness.RULE_TEXT,
+        )
+        return context
+
+
+class AssessmentStartView(OrganizationMixin, View):
+    capability = Capability.CHANGE_ORGANIZATION
+
+    def post(self, request, *args, **kwargs):
+        services.gap_assessment_start(organization=self.organization, actor=request.user)
+        messages.success(request, _("The gap assessment has started: 57 requirement clauses."))
+        return redirect("itsms:assessment", org_slug=self.organization.slug)
+
+
+class AssessmentRowView(OrganizationMixin, View):
+    """GET: the clause's assessment with its history. POST: save one row (htmx or plain form)."""
+
+    model = ClauseAssessment
+    write_capability = Capability.ASSESS
+
+    def get_object(self):
+        return get_object_or_404(
+            self.get_queryset().select_related("clause", "owner", "updated_by"),
+            pk=self.kwargs["pk"],
+        )
+
+    def get(self, request, *args, **kwargs):
+        assessment = self.get_object()
+        records = list(
+            assessment.history.select_related("history_user").order_by("-history_date")[:100]
+        )
+        entries = []
+        for newer, older in zip(records, [*records[1:], None], strict=False):
+            changes = []
+            if older is not None:
+                for change in newer.diff_against(older).changes:
+                    changes.append(
+                        {
+                            "field": ClauseAssessment._meta.get_field(change.field).verbose_name,
+                            "old": change.old,
+                            "new": change.new,
+                        }
+                    )
+            entries.append({"record": newer, "changes": changes, "created": older is None})
+        return render(
+            request,
+            "itsms/assessment/detail.html",
+            {
+                "organization": self.organization,
+                "membership": self.membership,
+                "assessment": assessment,
+                "entries": entries,
+                "can_edit": gap.may_edit(request.user, self.membership, assessment),
+                "may_read_evidence": access.may_read(
+                    request.user, self.organization, self.membership
+                ),
+                "evidence_items": (
+                    evidence_selectors.evidence_for_clause(self.organization, assessment.clause)
+                    if access.may_read(request.user, self.organization, self.membership)
+                    else []
+                ),
+                "today": self.organization.local_today(),
+                "can_upload_evidence": self.can(Capability.UPLOAD_EVIDENCE),
+            },
+        )
+
+    def post(self, request, *args, **kwargs):
+        assessment = self.get_object()
+        if not gap.may_edit(request.user, self.membership, assessment):
+            return render(
+                request,
+                "403.html",
+                {"organization": self.organization},
+                status=403,
+            )
+        members = members_of(self.organization)
+        form = ClauseAssessmentForm(request.POST, instance=assessment, members=members)
+        status = 200
+        message = None
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+            try:
+                assessment = services.assessment_update(
+                    assessment=assessment,
+                    actor=request.user,
+                    version=form.cleaned_data["version"],
+                    **data,
+                )
+                message = _("Saved.")
+                form = None
+            except services.StaleEdit as exc:
+                status, message = 409, str(exc)
+                assessment.refresh_from_db()
+                form = None
+            except ValidationError as exc:
+                status = 400
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+        else:
+            status = 400
+            assessment.refresh_from_db()
+        if not request.htmx:
+            if status == 200:
+                messages.success(request, message)
+            else:
+                messages.error(request, message or _("Please correct the errors."))
+            url = reverse("itsms:assessment", kwargs={"org_slug": self.organization.slug})
+            return redirect(f"{url}#clause-{assessment.clause.number}")
+        if form is None:
+            form = ClauseAssessmentForm(instance=assessment, members=members)
+        nodes, score = gap.assessment_tree(self.organization)
+        affected = set(readiness.ancestors_of(assessment.clause.number))
+        rollups = [n for n in nodes if n["clause"].number in affected]
+        same = next((n for n in nodes if n["clause"].pk == assessment.clause_id), None)
+        node = {
+            "clause": same["clause"] if same else assessment.clause,
+            "assessment": assessment,
+            "form": form,
+            "editable": True,
+            "overdue": assessment.is_overdue(self.organization.local_today()),
+            "depth": assessment.clause.depth,
+        }
+        return render(
+            request,
+            "itsms/assessment/_row_response.html",
+            {
+                "node": node,
+                "organization": self.organization,
+                "message": message,
+                "status": status,
+                "rollups": rollups,
+                "score": score,
+            },
+            status=status,
+        )
+
+
+class AssessmentBulkAssignView(OrganizationMixin, View):
+    capability = Capability.CHANGE_ORGANIZATION
+
+    def post(self, request, *args, **kwargs):
+        form = BulkAssignForm(
+            request.POST, headings=headings(), members=members_of(self.organization)
+        )
+        if form.is_valid():
+            try:
+                count = services.assessment_bulk_assign(
+                    organization=self.organization,
+                    actor=request.user,
+                    heading=form.cleaned_data["heading"],
+                    owner=form.cleaned_data["owner"],
+                    target_date=form.cleaned_data["target_date"],
+                )
+                messages.success(
+                    request,
+                    _("%(count)s clauses under %(number)s assigned.")
+                    % {"count": count, "number": form.cleaned_data["heading"].number},
+                )
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+        else:
+            messages.error(
+                request, " ".join(str(e) for errors in form.errors.values() for e in errors)
+            )
+        return redirect("itsms:assessment", org_slug=self.organization.slug)
+
+
+class MyWorkView(OrganizationMixin, TemplateView):
+    """What is assigned to me in this organisation: clauses, processes, and more."""
+
+    template_name = "itsms/my_work.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["items"] = hooks.my_work(self.request.user, self.organization)
+        return context
+
+
+def trend_chart(snapshots, width=420, height=120):
+    """Polyline points of the self-assessed and evidenced readiness over time (inline SVG)."""
+    if len(snapshots) < 2:
+        return None
+    first, last = snapshots[0].day, snapshots[-1].day
+    span = max(1, (last - first).days)
+
+    def points(attr):
+        return " ".join(
+            f"{30 + (s.day - first).days * (width - 40) / span:.1f},"
+            f"{height - 15 - getattr(s, attr) * (height - 25) / 100:.1f}"
+            for s in snapshots
+        )
+
+    return {
+        "self_assessed": points("self_assessed"),
+        "evidenced": points("evidenced"),
+        "first": first,
+        "last": last,
+        "latest": snapshots[-1],
+        "width": width,
+        "height": height,
+    }
+
+
+class DashboardView(OrganizationMixin, TemplateView):
+    """Readiness overall and per chapter, gaps, overdue targets, what changed this week."""
+
+    def render_panel(self, panel):
+        """A panel of another app, rendered with its own context (also reachable as ``panel``)."""
+        spec = panel(self.request, self.organization)
+        context = {**spec["context"], "panel": spec["context"]}
+        return render_to_string(spec["template"], context, request=self.request)
+
+    template_name = "itsms/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        nodes, score = gap.assessment_tree(self.organization)
+        started = any(n["assessment"] for n in nodes)
+        today = self.organization.local_today()
+        leaves = [n for n in nodes if n["assessment"] is not None]
+        overdue = sorted(
+            (n for n in leaves if n["assessment"].is_overdue(today)),
+            key=lambda n: n["assessment"].target_date,
+        )
+        order = {Status.NOT_STARTED: 0, Status.PLANNED: 1, Status.PARTIAL: 2}
+        gaps = sorted(
+            (n for n in leaves if n["assessment"].status in order),
+            key=lambda n: (order[n["assessment"].status], n["clause"].order),
+        )[:10]
+        headings_by_number = {n["clause"].number: n for n in nodes if n["is_heading"]}
+        statuses = {n["clause"].number: n["assessment"].status for n in leaves}
+        evidenced = gap.evidenced_readiness_of(self.organization, statuses=statuses)
+        evidenced_chapters = dict(evidenced.chapters())
+        chapters = [
+            {
+                "number": number,
+                "title": headings_by_number[number]["clause"].title,
+                "percent": pct,
+                "evidenced": evidenced_chapters.get(number, 0),
+            }
+            for number, pct in score.chapters()
+        ]
+        week_ago = timezone.now() - timedelta(days=7)
+        changes = gap.changes_since(self.organization, week_ago)
+        context.update(
+            started=started,
+            score=score,
+            evidenced=evidenced,
+            chapters=chapters,
+            bars_height=10 * len(chapters),
+            weakest=sorted(chapters, key=lambda c: c["percent"])[:2] if started else [],
+            gaps=gaps,
+            overdue=overdue,
+            trend=trend_chart(gap.readiness_trend(self.organization)),
+            changes=changes[:12],
+            more_changes=max(0, len(changes) - 12),
+            rule=readiness.RULE_TEXT,
+            panels=[self.render_panel(panel) for panel in hooks.DASHBOARD_PANELS],
+        )
+        return context
+
+
+class ReadinessReportView(OrganizationMixin, View):
+    """The readiness (gap-analysis) report PDF; whoever sees the dashboard may download it."""
+
+    def get(self, request, *args, **kwargs):
+        from django.http import HttpResponse
+        from django.utils.text import slugify
+
+        from .reports import readiness_report_pdf
+
+        pdf = readiness_report_pdf(self.organization, language=request.GET.get("lang") or None)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        name = slugify(f"readiness-{self.organization.slug}-{self.organization.local_today()}")
+        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+        return response
+
+
+class PortfolioView(LoginRequiredMixin, TemplateView):
+    """Every organisation the user works for, at a glance."""
+
+    template_name = "itsms/portfolio.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        organizations = (
+            permissions.organizations_for(user)
+            .annotate(member_count=Count("membership", distinct=True))
+            .order_by("name")
+        )
+        roles = dict(user.memberships.values_list("organization_id", "role"))
+        rows = [
+            {"organization": org, "role": roles.get(org.pk), "member_count": org.member_count}
+            for org in organizations
+        ]
+        readiness = gap.portfolio_readiness(organizations)
+        for row in rows:
+            row["role_label"] = permissions.Role(row["role"]).label
+            row.update(readiness[row["organization"].pk])
+        # Most urgent first: something overdue (oldest first), then the least ready.
+        rows.sort(
+            key=lambda r: (
+                r["overdue"] is None,
+                r["overdue"].target_date if r["overdue"] else None,
+                r["percent"] if r["percent"] is not None else 101,
+                r["organization"].name,
+            )
+        )
+        context["rows"] = rows
+        return context

@@ -1,0 +1,58 @@
+"""The signed-in user's notifications in one organisation, and the unread count of the nav."""
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView, View
+
+from itsms.models import Notification
+from itsms.shared.views import OrganizationMixin
+
+from . import services as notifications
+
+
+class NotificationMixin(OrganizationMixin):
+    model = Notification
+
+    def get_queryset(self):
+        return self.scoped(Notification).filter(user=self.request.user)
+
+
+class NotificationListView(NotificationMixin, TemplateView):
+    template_name = "itsms/notifications.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["notifications"] = list(self.get_queryset()[:200])
+        return context
+
+
+class NotificationUnreadView(NotificationMixin, View):
+    """A tiny fragment (the number of unread notifications) loaded by htmx into the nav."""
+
+    def get(self, request, *args, **kwargs):
+        count = self.get_queryset().unread().count()
+        if not count:
+            return HttpResponse("")
+        label = _("%(count)s unread") % {"count": count}
+        return HttpResponse(f'<span class="badge unread" title="{label}">{count}</span>')
+
+
+class NotificationReadView(NotificationMixin, View):
+    """Mark one notification read and follow its link."""
+
+    def post(self, request, *args, **kwargs):
+        notification = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
+        notifications.mark_read(notification=notification, user=request.user)
+        if notification.url and url_has_allowed_host_and_scheme(
+            notification.url, allowed_hosts={request.get_host()}, require_https=False
+        ):
+            return redirect(notification.url)
+        return redirect("itsms:notification_list", org_slug=self.organization.slug)
+
+
+class NotificationReadAllView(NotificationMixin, View):
+    def post(self, request, *args, **kwargs):
+        notifications.mark_all_read(user=request.user, organization=self.organization)
+        return redirect("itsms:notification_list", org_slug=self.organization.slug)

@@ -1,0 +1,66 @@
+"""The one checkpoint of every organisation page.
+
+``OrganizationMixin`` resolves ``/o/<org_slug>/`` among the user's own
+organisations (an outsider gets 404: existence does not leak), checks the
+role's capability for the request's method (403), and hands the view
+querysets already scoped to the organisation. Views never call
+``Model.objects`` on a tenant-owned model; ``tests/test_no_unscoped_queries.py``
+enforces it.
+"""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from . import permissions
+from .permissions import Capability
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+class OrganizationMixin(LoginRequiredMixin):
+    """Scope a view to the organisation in its URL."""
+
+    #: capability needed to read the page
+    capability = Capability.VIEW
+    #: capability needed to POST (defaults to ``capability``)
+    write_capability = None
+
+    def required_capability(self, request):
+        if request.method in SAFE_METHODS:
+            return self.capability
+        return self.write_capability or self.capability
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        organization = (
+            permissions.organizations_for(request.user).filter(slug=kwargs.get("org_slug")).first()
+        )
+        if organization is None:
+            raise Http404("No such organisation.")
+        self.organization = organization
+        self.membership = permissions.membership_of(request.user, organization)
+        if not permissions.role_allows(self.membership.role, self.required_capability(request)):
+            raise PermissionDenied
+        request.session["current_org"] = organization.slug
+        return super().dispatch(request, *args, **kwargs)
+
+    def scoped(self, model):
+        """``model``'s rows of this organisation: the only way views reach tenant data."""
+        return model._default_manager.filter(organization=self.organization)
+
+    def get_queryset(self):
+        return self.scoped(self.model)
+
+    def can(self, capability):
+        return permissions.role_allows(self.membership.role, capability)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            organization=self.organization,
+            membership=self.membership,
+            capabilities={c.value for c in Capability if self.can(c)},
+        )
+        return context

@@ -1,0 +1,1 @@
+"""Tenancy: organisations, memberships and roles, invitations, the organisation switcher."""

@@ -1,0 +1,1 @@
+"""Pages of tenancy: organisations, members, accepting an invitation."""

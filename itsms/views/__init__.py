@@ -1,1 +1,0 @@
-"""Pages of the core. Organisation pages inherit ``base.OrganizationMixin``."""
