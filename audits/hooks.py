@@ -55,8 +55,20 @@ def audits_panel(request, organization):
         "template": "audits/_dashboard_panel.html",
         "context": {
             "organization": organization,
+            "today": today,
             "majors": [a for a in actions if a.finding.grade == Grade.MAJOR],
             "minors": [a for a in actions if a.finding.grade == Grade.MINOR],
             "next_audit": next_audit,
+            # No audit planned: the surveillance (or recertification) audit that is due.
+            "audit_due": None if next_audit else _audit_due(organization, today),
         },
     }
+
+
+def _audit_due(organization, today):
+    """The certificate's next surveillance or recertification audit deadline (from the
+    certification app, through the core's hook), or None."""
+    from itsms.shared import hooks
+
+    due = hooks.next_deadlines([organization], today, kinds=("surveillance", "recertification"))
+    return due.get(organization.pk)

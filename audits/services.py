@@ -12,6 +12,7 @@ from itsms.models import Membership, User
 from itsms.shared import permissions as core_permissions
 from itsms.shared.history import save_recorded as _save
 
+from . import notifications
 from .models import (
     ActionState,
     Audit,
@@ -100,6 +101,7 @@ def assignment_add(*, audit: Audit, actor, user: User, role=AuditAssignment.Role
     assignment = AuditAssignment.objects.filter(
         audit=audit, user=user, ended_at__isnull=True
     ).first()
+    is_new = assignment is None or assignment.role != role
     if assignment is None:
         assignment = AuditAssignment(organization=audit.organization, audit=audit, user=user)
     assignment.role = role
@@ -111,6 +113,8 @@ def assignment_add(*, audit: Audit, actor, user: User, role=AuditAssignment.Role
     else:
         core_permissions.revoke(user, LEAD_PERM, audit)
     _sync_reader(user, audit.organization)
+    if is_new:
+        notifications.auditor_assigned(assignment, actor)
     return assignment
 
 
@@ -318,7 +322,9 @@ def _transition(action, actor, allowed_from, to, version=None, **changes):
         setattr(locked, key, value)
     locked.state = to
     locked.version += 1
-    return _save(locked, actor)
+    saved = _save(locked, actor)
+    notifications.action_moved(saved, actor)
+    return saved
 
 
 @transaction.atomic

@@ -49,6 +49,7 @@ GLOBAL_ROUTES = {
     "itsms:portfolio": "the user's own organisations (checked for the marker)",
     "itsms:organization_create": "creates a new organisation",
     "itsms:organization_switch": "switches among the user's own organisations",
+    "itsms:organization_search": "the switcher: searches the user's own organisations",
     "itsms:invitation_accept": "reached by a secret single-use token (tests/test_invitations.py)",
     "itsms:account": "the user's own account",
     "itsms:api_token_create": "the user's own token",

@@ -5,13 +5,43 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
+from itsms.models import NotificationPreference
+from itsms.shared import timezones
+
+from . import services
+from .forms import PreferencesForm
+
 
 @login_required
 def account(request):
-    """The user's account: API token, password."""
+    """The user's account: preferences (notifications, time zone), API token, password."""
+    preference = NotificationPreference.objects.filter(user=request.user).first()
+    initial = {
+        "channel": preference.channel if preference else NotificationPreference.Channel.BOTH,
+        "time_zone": request.user.time_zone,
+    }
+    form = PreferencesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.preferences_set(
+            user=request.user,
+            channel=form.cleaned_data["channel"],
+            time_zone=form.cleaned_data["time_zone"],
+        )
+        messages.success(request, _("Saved."))
+        return redirect("itsms:account")
     token = Token.objects.filter(user=request.user).first()
     new_key = request.session.pop("new_api_token", None)
-    return render(request, "itsms/account.html", {"token": token, "new_key": new_key})
+    return render(
+        request,
+        "itsms/account.html",
+        {
+            "token": token,
+            "new_key": new_key,
+            "form": form,
+            "browser_zone": timezones.browser_zone(request),
+        },
+        status=400 if form.is_bound else 200,
+    )
 
 
 @login_required

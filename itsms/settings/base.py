@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Times on pages in the reader's zone; an organisation's pages switch to its own.
+    "itsms.shared.timezones.ReaderTimezoneMiddleware",
     # 413 for an oversized declared body before anything reads it (after locale and user, so
     # the page speaks the user's language; before any view or CSRF check reads request.POST).
     "itsms.evidence.limits.RequestBodyLimitMiddleware",
@@ -85,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "itsms.tenancy.context_processors.navigation",
+                "itsms.notifications.context_processors.bell",
             ],
         },
     },

@@ -15,6 +15,7 @@ urlpatterns = [
         name="organization_create",
     ),
     path("switch/", organizations.organization_switch, name="organization_switch"),
+    path("organizations/search/", organizations.organization_search, name="organization_search"),
     path(
         "invitations/<str:token>/",
         invitations.InvitationAcceptView.as_view(),
