@@ -12,7 +12,9 @@ language; the email and the stored text use the organisation's.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import transaction
 from django.utils import timezone, translation
@@ -21,6 +23,19 @@ from django.utils.translation import gettext
 from itsms.models import Notification, NotificationPreference, Organization, User
 
 from .recipients import recipients_among
+
+_silenced: ContextVar[bool] = ContextVar("notifications_silenced", default=False)
+
+
+@contextmanager
+def silenced() -> Iterator[None]:
+    """Nobody is notified of what happens inside: data entered for the record (the demo
+    seed, an import of history) is not news."""
+    token = _silenced.set(True)
+    try:
+        yield
+    finally:
+        _silenced.reset(token)
 
 
 def _render(message: str, params: dict, language: str) -> str:
@@ -59,6 +74,8 @@ def notify(
     """
     if not (message or text):
         raise ValueError("notify needs a message or a text")
+    if _silenced.get():
+        return []
     params = {k: str(v) for k, v in (params or {}).items()}
     people = [u for u in recipients_among(organization, [user, *recipients])]
     if actor is not None:

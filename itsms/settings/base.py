@@ -138,6 +138,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+# axes logs "AXES: BEGIN …" in every process and each sign-in; production turns it on.
+AXES_VERBOSE = env.bool("AXES_VERBOSE", default=False)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
@@ -177,6 +179,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Email: console in the embedded mode, SMTP when EMAIL_URL / EMAIL_HOST is set.
 _email = env.email_url("EMAIL_URL", default="consolemail://")
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+if EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend":
+    # The same, decoded: subjects and bodies as a person reads them (Chinese included).
+    EMAIL_BACKEND = "itsms.shared.console.ReadableConsoleBackend"
 EMAIL_HOST = _email.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = _email.get("EMAIL_PORT", 25)
 EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
@@ -185,8 +190,13 @@ EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ITSMS Workbench <noreply@localhost>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
-# Absolute links in emails (invitations) are built from this base URL.
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Absolute links in emails (invitations, reminders, notifications) are built from this base
+# URL. The embedded run writes the address it binds to var/site_url, so every process of this
+# checkout (a worker, a management command) builds the same links; production requires it.
+_SITE_URL_FILE = VAR_DIR / "site_url"
+SITE_URL = env.str("SITE_URL", default="") or (
+    _SITE_URL_FILE.read_text().strip() if _SITE_URL_FILE.is_file() else "http://127.0.0.1:8000"
+)
 
 # Celery: kombu's filesystem transport by default, Redis in production (REDIS_URL).
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -212,6 +222,8 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# The embedded run lets the worker print to its terminal (emails) instead of logging each line.
+CELERY_WORKER_REDIRECT_STDOUTS = env.bool("CELERY_WORKER_REDIRECT_STDOUTS", default=True)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -305,7 +317,21 @@ if EVIDENCE_STORAGE == "s3":
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "client_errors_without_traceback": {
+            "()": "itsms.shared.console.ClientErrorsWithoutTraceback"
+        }
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["client_errors_without_traceback"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # kombu's filesystem broker has no host: "No hostname was supplied" on every start.
+        "kombu.connection": {"level": "ERROR"},
+    },
 }
