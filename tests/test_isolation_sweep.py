@@ -48,6 +48,7 @@ GLOBAL_ROUTES = {
     "itsms-api:organization-list": "the user's own organisations (checked for the marker)",
     "itsms:portfolio": "the user's own organisations (checked for the marker)",
     "itsms:organization_create": "creates a new organisation",
+    "itsms:organization_slug": "proposes a slug for a name (no organisation's data)",
     "itsms:organization_switch": "switches among the user's own organisations",
     "itsms:organization_search": "the switcher: searches the user's own organisations",
     "itsms:invitation_accept": "reached by a secret single-use token (tests/test_invitations.py)",

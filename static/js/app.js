@@ -33,6 +33,32 @@
         document.querySelectorAll(".tree details").forEach(function (d) { d.open = open; });
       });
     });
+    // A new organisation's slug follows its name until the user types one (the server
+    // proposes it: Chinese names by their pinyin, and one that is free).
+    document.querySelectorAll("input[data-slug-from]").forEach(function (slug) {
+      var name = document.getElementById(slug.getAttribute("data-slug-from"));
+      var url = slug.getAttribute("data-slug-url");
+      if (!name || !url) return;
+      var typed = slug.value !== "";
+      var timer = null;
+      var asked = 0;
+      slug.addEventListener("input", function () { typed = slug.value !== ""; });
+      name.addEventListener("input", function () {
+        if (typed) return;
+        window.clearTimeout(timer);
+        timer = window.setTimeout(function () {
+          var mine = ++asked;
+          window.fetch(url + "?name=" + encodeURIComponent(name.value), {
+            credentials: "same-origin",
+            headers: { "Accept": "application/json" }
+          }).then(function (response) {
+            return response.ok ? response.json() : null;
+          }).then(function (data) {
+            if (data && mine === asked && !typed) slug.value = data.slug;
+          }).catch(function () { /* the server proposes it on saving */ });
+        }, 250);
+      });
+    });
     // Narrow screens: the menus fold behind a button.
     document.querySelectorAll("[data-navtoggle]").forEach(function (button) {
       var target = document.getElementById(button.getAttribute("aria-controls"));

@@ -1,25 +1,39 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 
 from itsms.models import Role
-from itsms.shared import permissions
+from itsms.shared import permissions, timezones
 from itsms.shared.permissions import Capability
 from itsms.shared.views import OrganizationMixin, remember_organization
 from itsms.tenancy import services
 from itsms.tenancy.context_processors import NavEntry
 from itsms.tenancy.forms import OrganizationForm
+from itsms.tenancy.slugs import propose_slug
 
 
 class OrganizationCreateView(LoginRequiredMixin, FormView):
+    """A new client organisation: in the creator's time zone (their preference, else their
+    browser's) and interface language, its slug proposed from its name."""
+
     template_name = "itsms/organization_form.html"
     form_class = OrganizationForm
+
+    def get_initial(self):
+        return {
+            **super().get_initial(),
+            "time_zone": timezones.reader_zone(self.request) or settings.TIME_ZONE,
+            "language": translation.get_language() or settings.LANGUAGE_CODE,
+        }
 
     def form_valid(self, form):
         data = form.cleaned_data
@@ -82,6 +96,13 @@ class OrganizationEditView(OrganizationMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("Saved."))
         return redirect("itsms:organization_detail", org_slug=self.organization.slug)
+
+
+@login_required
+def organization_slug(request):
+    """The slug proposed for a name (the new-organisation form asks as the name is typed)."""
+    name = request.GET.get("name", "").strip()[:200]
+    return JsonResponse({"slug": propose_slug(name) if name else ""})
 
 
 #: Organisations the switcher lists at once; it searches the rest.
