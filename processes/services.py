@@ -112,7 +112,7 @@ def process_instance_update(
             params={
                 "actor": actor.get_full_name() if actor else "",
                 "number": locked.clause.number,
-                "title": locked.clause.title,
+                "title": lambda: locked.clause.title,
             },
             url=reverse(
                 "processes:process_detail",

@@ -124,7 +124,7 @@ def _notify_assigned(assessment: ClauseAssessment, actor: User | None) -> None:
         params={
             "actor": actor.get_full_name() if actor else "",
             "number": assessment.clause.number,
-            "title": assessment.clause.title,
+            "title": lambda: assessment.clause.title,
         },
         url=reverse(
             "itsms:assessment_row",
@@ -182,7 +182,7 @@ def assessment_bulk_assign(
                 "actor": actor.get_full_name() if actor else "",
                 "count": len(newly_assigned),
                 "number": heading.number,
-                "title": heading.title,
+                "title": lambda: heading.title,
             },
             url=reverse("itsms:my_work", kwargs={"org_slug": organization.slug}),
             email=True,

@@ -3,7 +3,7 @@ user wants to hear of them (the preference reminders follow too)."""
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from .tenancy import TenantModel
@@ -49,10 +49,14 @@ class Notification(TenantModel):
 
     @property
     def display_text(self) -> str:
-        """The message in the active language (the stored text when it cannot be rebuilt)."""
-        if self.message:
+        """The message in the active language (the stored text when it cannot be rebuilt).
+
+        ``params`` holds the message's parameters per language (``{"en": {…}, "zh-hans":
+        {…}}``): a clause's heading reads in the reader's language too."""
+        if self.message and isinstance(self.params, dict) and self.params:
+            values = self.params.get(get_language()) or next(iter(self.params.values()))
             try:
-                return (gettext(self.message) % self.params)[:500]
+                return (gettext(self.message) % values)[:500]
             except (KeyError, TypeError, ValueError):
                 pass
         return self.text

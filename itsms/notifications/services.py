@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -36,6 +37,16 @@ def silenced() -> Iterator[None]:
         yield
     finally:
         _silenced.reset(token)
+
+
+def _params_by_language(params: dict) -> dict[str, dict[str, str]]:
+    """Each parameter in every language of the product: a callable (``lambda: clause.title``)
+    or a lazy translation is evaluated under each; anything else is taken as it is."""
+    result = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            result[code] = {k: str(v() if callable(v) else v) for k, v in params.items()}
+    return result
 
 
 def _render(message: str, params: dict, language: str) -> str:
@@ -68,7 +79,8 @@ def notify(
 ) -> list[Notification]:
     """Tell ``recipients`` (and/or ``user``) something about ``organization``.
 
-    ``message`` (a msgid, with ``params``) is preferred to a ready-made ``text``. With
+    ``message`` (a msgid, with ``params``; a parameter that reads the active language, such as
+    a clause's heading, is passed as a callable) is preferred to a ready-made ``text``. With
     ``email=True`` the recipients whose preference includes email get one too (queued on
     commit). Returns the in-app notifications written.
     """
@@ -76,14 +88,14 @@ def notify(
         raise ValueError("notify needs a message or a text")
     if _silenced.get():
         return []
-    params = {k: str(v) for k, v in (params or {}).items()}
+    by_language = _params_by_language(params or {})
     people = [u for u in recipients_among(organization, [user, *recipients])]
     if actor is not None:
         people = [u for u in people if u.pk != actor.pk]
     if not people:
         return []
-    language = organization.language or "en"
-    stored_text = _render(message, params, language) if message else text[:500]
+    language = organization.language if organization.language in by_language else "en"
+    stored_text = _render(message, by_language[language], language) if message else text[:500]
     preferences = preferences_of(people)
     written = []
     for person in people:
@@ -95,7 +107,7 @@ def notify(
                 kind=kind,
                 text=stored_text,
                 message=message,
-                params=params,
+                params=by_language if message else {},
                 url=url,
             )
             notification.full_clean()
