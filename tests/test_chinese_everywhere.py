@@ -194,7 +194,7 @@ def test_every_page_and_pdf_speaks_chinese_to_a_chinese_user(client, demo):
 def email_templates() -> set[str]:
     """Every email template of the project (a language-suffixed one: the Chinese variant)."""
     names = set()
-    for app in ("itsms", "processes", "audits", "certification"):
+    for app in ("itsms", "processes", "audits", "sms", "certification"):
         folder = Path(settings.BASE_DIR) / app / "templates"
         for path in folder.glob("*/email/*"):
             name = str(path.relative_to(folder))

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "itsms.apps.ItsmsConfig",
     "processes",
     "audits",
+    "sms",
     "certification",
 ]
 
