@@ -166,7 +166,7 @@ RISKS = [
         "Faster routing of incidents",
     ),
     (
-        "Reuse the ISO/IEC 27001 controls for 8.7.3",
+        "Reuse the bank's information security controls for 8.7.3",
         "opportunity",
         "information_security",
         (4, 3),
@@ -175,7 +175,7 @@ RISKS = [
         "in_treatment",
         "li",
         ["8.7.3"],
-        "The bank already holds an ISO/IEC 27001 certificate",
+        "The bank's information security management is already certified",
         "Less work for the information security clauses",
     ),
 ]
@@ -469,7 +469,7 @@ def seed_sms(bank) -> int:
         title="Core banking software support",
         kind="contract",
         supplier=vendor,
-        agreement_number="SCS-SUP-2025",
+        agreement_number="SCS-2025-118",
         starts_on=today - timedelta(days=300),
         ends_on=today + timedelta(days=65),
         targets="Third-line response to a severity 1 call within 1 hour",
@@ -496,7 +496,7 @@ def _documents(bank, people, today) -> None:
     for key, title, kind, approved in EVIDENCE:
         item = items[key]
         upload = SimpleUploadedFile(
-            f"{key}.md", f"# {title}\n\nEastern Harbour Bank, version 1.\n".encode()
+            f"{key}.md", f"# {title}\n\n{bank.name}\n".encode()
         )
         document = evidence.evidence_create(
             organization=bank,
