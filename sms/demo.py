@@ -495,9 +495,7 @@ def _documents(bank, people, today) -> None:
     }
     for key, title, kind, approved in EVIDENCE:
         item = items[key]
-        upload = SimpleUploadedFile(
-            f"{key}.md", f"# {title}\n\n{bank.name}\n".encode()
-        )
+        upload = SimpleUploadedFile(f"{key}.md", f"# {title}\n\n{bank.name}\n".encode())
         document = evidence.evidence_create(
             organization=bank,
             actor=people["wang"],

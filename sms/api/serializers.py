@@ -180,9 +180,13 @@ class RiskSerializer(RecordSerializer):
         ]
 
     def _scale(self, obj):
+        """The organisation's scale, read once per organisation for a whole list."""
         from ..selectors.settings import settings_of
 
-        return settings_of(obj.organization)
+        scales = self.context.setdefault("_sms_scales", {})
+        if obj.organization_id not in scales:
+            scales[obj.organization_id] = settings_of(obj.organization)
+        return scales[obj.organization_id]
 
     def get_level(self, obj) -> str | None:
         return self._scale(obj).level_of(obj.current_score)

@@ -5,7 +5,8 @@ A register subclasses ``SmsRecord``, declares its ``Status`` choices (overriding
 ``CLOSED_STATUSES`` (rows no longer reminded) and ``REFERENCE_PREFIX`` ("R" → R-007). The
 links are many-to-many fields declared here, so the core reads them as reverse relations
 (``Evidence.sms_risks``) without importing this app. ``links`` keeps a readable snapshot of the
-links with every save, so the history shows a change of links like any other change.
+links with every save, so the history shows a change of links like any other change (it is
+written by the services only; editable so that the history diffs it).
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ class SmsRecord(TenantModel):
     evidence = models.ManyToManyField(
         "itsms.Evidence", verbose_name=_("evidence"), blank=True, related_name="sms_%(class)ss"
     )
-    links = models.JSONField(_("links"), default=dict, blank=True, editable=False)
+    links = models.JSONField(_("links"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)

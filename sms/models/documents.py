@@ -68,7 +68,7 @@ class DocumentChecklistItem(TenantModel):
         "itsms.Evidence", verbose_name=_("evidence"), blank=True, related_name="sms_documents"
     )
     note = models.TextField(_("note"), blank=True)
-    links = models.JSONField(_("links"), default=dict, blank=True, editable=False)
+    links = models.JSONField(_("links"), default=dict, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 

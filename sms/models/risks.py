@@ -196,7 +196,8 @@ class Risk(SmsRecord):
             errors["residual_impact"] = _(
                 "The residual risk cannot be higher than the risk before treatment."
             )
-        if self.residual_score is not None and not self.treatment:
+        residual_given = self.residual_likelihood is not None or self.residual_impact is not None
+        if residual_given and not self.treatment:
             errors.setdefault("treatment", _("Decide the treatment before the residual risk."))
         if errors:
             raise ValidationError(errors)

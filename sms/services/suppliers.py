@@ -86,6 +86,7 @@ def supplier_set_clauses(
     A clause operated by another supplier of the list moves to this one; a clause no longer
     operated by it goes back to "the organisation itself".
     """
+    supplier = Supplier.objects.get(pk=supplier.pk)  # its name and kind as stored now
     wanted = {a.pk: a for a in assessments}
     if any(a.organization_id != supplier.organization_id for a in wanted.values()):
         raise ValidationError({"assessments": _("Choose clauses of this organisation.")})

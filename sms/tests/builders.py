@@ -6,6 +6,7 @@ shows it.
 """
 
 from datetime import date
+from decimal import Decimal
 
 from itsms.models import Clause, ClauseAssessment, Role
 from sms import services
@@ -73,7 +74,7 @@ def _objective(org, marker):
         actor=_owner(org, marker),
         title=f"{marker} availability objective",
         measure=f"{marker} measure",
-        target=99.5,
+        target=Decimal("99.5"),
         unit="%",
         plan_what=f"{marker} plan",
         owner=_owner(org, marker),

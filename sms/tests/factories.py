@@ -4,6 +4,7 @@ in the product)."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from itsms.models import Role
 from sms import services
@@ -23,7 +24,7 @@ def risk(org, actor, **fields):
 
 
 def objective(org, actor, **fields):
-    values = {"title": "Availability of online banking", "target": 99.9, "unit": "%"}
+    values = {"title": "Availability of online banking", "target": Decimal("99.9"), "unit": "%"}
     values.update(fields)
     return services.objective_create(organization=org, actor=actor, **values)
 
