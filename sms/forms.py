@@ -90,6 +90,8 @@ class RecordForm(VersionedForm):
 
     link_fields = ("clauses", "processes", "services", "evidence")
     fieldsets: list[tuple[str, list[str]]] = []
+    #: fields laid out across the whole row
+    wide_fields = ("title",)
 
     def __init__(self, *args, organization, may_reassign=True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -118,7 +120,7 @@ class RecordForm(VersionedForm):
                 self.fields[name].widget = DateInput()
         for field in self.fields.values():
             if isinstance(field.widget, forms.Textarea):
-                field.widget.attrs.setdefault("rows", 3)
+                field.widget.attrs["rows"] = 3
 
     def links(self) -> dict:
         return {name: self.cleaned_data.get(name) or [] for name in self.link_fields}
@@ -181,7 +183,6 @@ class RiskForm(RecordForm):
             old = self.fields[name]
             self.fields[name] = forms.TypedChoiceField(
                 label=old.label,
-                help_text=old.help_text,
                 choices=_score_choices(top),
                 coerce=int,
                 empty_value=None,
@@ -197,7 +198,7 @@ class TreatmentActionForm(VersionedForm):
     class Meta:
         model = TreatmentAction
         fields = ["description", "owner", "due_date", "status", "completed_on"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+        widgets = {"description": forms.TextInput}
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
@@ -288,7 +289,7 @@ class SupplierClausesForm(forms.Form):
     """The requirement clauses a supplier operates (the assessment's "operated by")."""
 
     assessments = forms.ModelMultipleChoiceField(
-        label=_("Clauses it operates"), queryset=None, required=False, widget=_multi(14)
+        label=_("Choose the requirement clauses"), queryset=None, required=False, widget=_multi(14)
     )
 
     def __init__(self, *args, organization, **kwargs):

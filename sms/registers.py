@@ -23,6 +23,7 @@ class Register:
     model: type[SmsRecord]
     label: str | Promise
     clause: str
+    new_label: str | Promise = ""
 
     def url_name(self, page: str) -> str:
         return f"sms:{self.name}_{page}"
@@ -33,10 +34,19 @@ class Register:
 
 
 REGISTERS: list[Register] = [
-    Register("risks", "risk", Risk, _("Risks and opportunities"), "6.1"),
-    Register("objectives", "objective", Objective, _("Service management objectives"), "6.2"),
-    Register("suppliers", "supplier", Supplier, _("Suppliers"), "8.3.4"),
-    Register("agreements", "agreement", Agreement, _("Agreements"), "8.3.3"),
+    Register(
+        "risks", "risk", Risk, _("Risks and opportunities"), "6.1", _("New risk or opportunity")
+    ),
+    Register(
+        "objectives",
+        "objective",
+        Objective,
+        _("Service management objectives"),
+        "6.2",
+        _("New objective"),
+    ),
+    Register("suppliers", "supplier", Supplier, _("Suppliers"), "8.3.4", _("New supplier")),
+    Register("agreements", "agreement", Agreement, _("Agreements"), "8.3.3", _("New agreement")),
 ]
 
 

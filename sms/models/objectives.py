@@ -109,6 +109,10 @@ class Objective(SmsRecord):
         return self.kpi.direction if self.kpi_id else self.direction
 
     @property
+    def effective_direction_label(self) -> str:
+        return Direction(self.effective_direction).label
+
+    @property
     def effective_unit(self) -> str:
         return self.unit or (self.kpi.unit if self.kpi_id else "")
 
