@@ -247,6 +247,10 @@ SPECTACULAR_SETTINGS = {
         "EvidenceStatusEnum": "itsms.models.evidence.DocumentStatus",
         "ConfidentialityEnum": "itsms.models.evidence.Confidentiality",
         "CorrelationKindEnum": "itsms.models.standards.ClauseCorrelation.Kind",
+        # the SMS records: a supplier's kind is the gap assessment's other party
+        "OtherPartyEnum": "sms.models.suppliers.SupplierKind",
+        "RiskKindEnum": "sms.models.risks.RiskKind",
+        "AgreementKindEnum": "sms.models.suppliers.AgreementKind",
     },
 }
 

@@ -378,7 +378,7 @@ class PerformanceReviewSerializer(serializers.ModelSerializer):
         return fields
 
 
-class ChecklistItemSerializer(serializers.ModelSerializer):
+class DocumentChecklistItemSerializer(serializers.ModelSerializer):
     organization = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     key = serializers.CharField(source="requirement.key", read_only=True)
     clause = serializers.CharField(source="requirement.clause.number", read_only=True)

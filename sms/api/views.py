@@ -306,7 +306,7 @@ class ChecklistItemViewSet(
     """The documented information of 7.5.4: each document with the evidence that is it and
     its state (present, not_approved, missing)."""
 
-    serializer_class = s.ChecklistItemSerializer
+    serializer_class = s.DocumentChecklistItemSerializer
     queryset = DocumentChecklistItem.objects.select_related(
         "organization", "requirement__clause"
     ).order_by("requirement__order")
