@@ -244,3 +244,27 @@ def test_the_overview_counts_each_register_and_says_what_stage_2_lacks(client, o
     assert not page.context["documents"].complete and not page.context["objectives_set"]
     counts = {register.key: c for register, c, _url in page.context["registers"]}
     assert counts["risks"].open == 1 and counts["suppliers"].total == 0
+
+
+GARBAGE = {
+    "status": "nonsense",
+    "owner": "999999",
+    "review": "someday",
+    "process": "abc",
+    "ordering": "-password",
+    "page": "last-but-one",
+    "likelihood": "high",
+}
+
+
+@pytest.mark.parametrize("register", ["risk", "objective", "supplier", "agreement"])
+def test_nonsense_filters_are_errors_never_500(client, api_client, org_a, admin, register):
+    client.force_login(admin)
+    page = client.get(url(f"{register}_list", org_a), GARBAGE)
+    assert page.status_code == 200 and page.context["filterset"].errors
+    assert client.get(url(f"{register}_csv", org_a), GARBAGE).status_code == 200
+    api_client.force_authenticate(admin)
+    listed = api_client.get(
+        reverse(f"sms-api:{register}-list"), {**GARBAGE, "organization": org_a.slug}
+    )
+    assert listed.status_code == 400 and "status" in listed.json()
