@@ -1,7 +1,8 @@
 """The SMS records of the demo bank (journey 6): a dozen risks on the bank's 1–5 scale with
 treatments and owners, five objectives (one measured by the KPI "P1 incidents resolved within
 4 h"), the data-centre operator and the bank's own network team with their agreements and
-review dates, and the 7.5.4 checklist partly linked to approved evidence.
+review dates, the 7.5.4 checklist partly linked to approved evidence, and four opportunities for
+improvement evaluated against the bank's criteria.
 
 Called by ``seed_demo`` (the top app) once the bank's gap assessment, processes and service
 exist; idempotent through its caller (it runs only while the bank has no risk).
@@ -478,7 +479,102 @@ def seed_sms(bank) -> int:
     )
 
     _documents(bank, people, today)
+    _improvements(bank, people, today)
     return 1
+
+
+CRITERIA = (
+    "Effect on the services and their customers; cost and effort; the risk of not doing it; "
+    "fit with the service management objectives."
+)
+
+IMPROVEMENTS = [
+    # title, source, source reference, status, owner, evaluation, benefit, decision,
+    # days until the target (or since it was implemented), review of the effect
+    (
+        "Automate the change calendar collision check",
+        "audit",
+        "Internal audit 2026, observation on 8.5.1",
+        "in_progress",
+        "zhao",
+        "High benefit: three emergency changes collided in a quarter; low cost (a script).",
+        "high",
+        "Build it before the stage 2 audit.",
+        30,
+        "",
+    ),
+    (
+        "Tell customers when a P1 incident is resolved, not only when it is closed",
+        "customer",
+        "Complaint from the retail branch network",
+        "implemented",
+        "zhao",
+        "Medium cost, high effect on customer satisfaction.",
+        "high",
+        "Add a resolution notice to the P1 procedure.",
+        -20,
+        "",
+    ),
+    (
+        "Self-service password resets for branch staff",
+        "staff",
+        "Service desk team meeting",
+        "evaluated",
+        "wang",
+        "Would take a third of the service desk's calls; needs an identity project first.",
+        "medium",
+        "",
+        None,
+        "",
+    ),
+    (
+        "Review supplier performance every quarter instead of every year",
+        "management_review",
+        "Management review of the first half-year",
+        "reviewed",
+        "wang",
+        "Low cost; the data-centre contract ends within the cycle.",
+        "medium",
+        "Quarterly reviews from now on.",
+        -60,
+        "Two reviews held; the data-centre operator's rating is recorded each time.",
+    ),
+]
+
+
+def _improvements(bank, people, today) -> None:
+    """The bank's criteria for improvements and four opportunities at different steps."""
+    services.settings_update(organization=bank, actor=people["li"], improvement_criteria=CRITERIA)
+    for (
+        title,
+        source,
+        ref,
+        status,
+        owner,
+        evaluation,
+        benefit,
+        decision,
+        days,
+        review,
+    ) in IMPROVEMENTS:
+        implemented = status in ("implemented", "reviewed")
+        services.improvement_create(
+            organization=bank,
+            actor=people["li"],
+            title=title,
+            source=source,
+            source_reference=ref,
+            raised_on=today - timedelta(days=90),
+            evaluation=evaluation,
+            benefit=benefit,
+            decision=decision,
+            target_date=today + timedelta(days=days) if days is not None else None,
+            implemented_on=today + timedelta(days=days) if implemented else None,
+            review_notes=review,
+            status=status,
+            owner=people[owner],
+            review_by=today + timedelta(days=60),
+        )
 
 
 def _documents(bank, people, today) -> None:
@@ -509,4 +605,4 @@ def _documents(bank, people, today) -> None:
         evidence.evidence_transition(evidence=document, actor=people["wang"], to="in_review")
         if approved:
             evidence.evidence_transition(evidence=document, actor=li, to="approved")
-        services.checklist_item_update(item=item, actor=li, version=None, evidence=[document])
+        services.checklist_item_update(item=item, actor=li, evidence=[document])

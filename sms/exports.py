@@ -150,3 +150,23 @@ def csv_response(columns: list[Column], rows: Iterable, filename: str) -> HttpRe
     response = HttpResponse(csv_text(columns, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def improvement_columns() -> list[Column]:
+    return [
+        (gettext_lazy("Reference"), lambda r: r.reference),
+        (gettext_lazy("Opportunity for improvement"), lambda r: r.title),
+        (gettext_lazy("Description"), lambda r: r.description),
+        (gettext_lazy("Source"), lambda r: r.get_source_display()),
+        (gettext_lazy("Source reference"), lambda r: r.source_reference),
+        (gettext_lazy("Raised on"), lambda r: _date(r.raised_on)),
+        (gettext_lazy("Evaluation"), lambda r: r.evaluation),
+        (gettext_lazy("Benefit"), lambda r: r.get_benefit_display()),
+        (gettext_lazy("Decision"), lambda r: r.decision),
+        (gettext_lazy("Decided on"), lambda r: _date(r.decided_on)),
+        (gettext_lazy("Target date"), lambda r: _date(r.target_date)),
+        (gettext_lazy("Implemented on"), lambda r: _date(r.implemented_on)),
+        (gettext_lazy("Review of the effect"), lambda r: r.review_notes),
+        (gettext_lazy("Reviewed on"), lambda r: _date(r.reviewed_on)),
+        *common_columns(),
+    ]

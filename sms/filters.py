@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.forms import ModelChoiceField
 from django.utils import timezone
@@ -18,11 +19,14 @@ from django.utils.translation import gettext_lazy as _
 
 from itsms.models import User
 from itsms.shared import permissions
-from itsms.shared.filters import OrderingFilter
+from itsms.shared.filters import FilterSet, IdFilter, OrderingFilter
 
 from .models import (
     Agreement,
     AgreementKind,
+    Benefit,
+    Improvement,
+    ImprovementSource,
     Objective,
     Risk,
     RiskCategory,
@@ -33,6 +37,7 @@ from .models import (
     TreatmentAction,
 )
 from .models.risks import ActionStatus
+from .models.settings import MAX_LEVELS
 from .selectors.summary import DUE_SOON_DAYS
 
 
@@ -65,7 +70,13 @@ class OwnerFilter(django_filters.ModelChoiceFilter):
     field_class = OwnerField
 
 
-class RecordFilterSet(django_filters.FilterSet):
+class WholeNumberFilter(django_filters.NumberFilter):
+    """A whole number within ``min_value``–``max_value`` (a score, not a column)."""
+
+    field_class = forms.IntegerField
+
+
+class RecordFilterSet(FilterSet):
     q = django_filters.CharFilter(label=_("Text contains"), method="filter_text")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=[])
     owner = OwnerFilter(label=_("Owner"), queryset=_owners, field_name="owner")
@@ -75,8 +86,8 @@ class RecordFilterSet(django_filters.FilterSet):
     )
     open = django_filters.BooleanFilter(label=_("Open only"), method="filter_open")
     clause = django_filters.CharFilter(label=_("Clause number, e.g. 8.3.4"), method="filter_clause")
-    process = django_filters.NumberFilter(label=_("Process (id)"), field_name="processes__id")
-    service = django_filters.NumberFilter(label=_("Service (id)"), field_name="services__id")
+    process = IdFilter(label=_("Process (id)"), field_name="processes__id")
+    service = IdFilter(label=_("Service (id)"), field_name="services__id")
 
     #: text fields searched by ``q``
     text_fields: tuple[str, ...] = ("title", "description")
@@ -166,8 +177,12 @@ class RiskFilterSet(RecordFilterSet):
     residual_impact = django_filters.NumberFilter(
         label=_("Residual impact"), method="filter_residual_impact"
     )
-    score_min = django_filters.NumberFilter(
-        label=_("Current score at least"), field_name="score", lookup_expr="gte"
+    score_min = WholeNumberFilter(
+        label=_("Current score at least"),
+        field_name="score",
+        lookup_expr="gte",
+        min_value=0,
+        max_value=MAX_LEVELS * MAX_LEVELS,
     )
     ordering = OrderingFilter(
         label=_("Sort by"),
@@ -208,10 +223,10 @@ class RiskFilterSet(RecordFilterSet):
         )
 
 
-class TreatmentActionFilterSet(django_filters.FilterSet):
-    risk = django_filters.NumberFilter(label=_("Risk (id)"), field_name="risk_id")
+class TreatmentActionFilterSet(FilterSet):
+    risk = IdFilter(label=_("Risk (id)"), field_name="risk_id")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ActionStatus.choices)
-    owner = django_filters.NumberFilter(label=_("Owner (user id)"), field_name="owner_id")
+    owner = IdFilter(label=_("Owner (user id)"), field_name="owner_id")
 
     class Meta:
         model = TreatmentAction
@@ -219,7 +234,7 @@ class TreatmentActionFilterSet(django_filters.FilterSet):
 
 
 class ObjectiveFilterSet(RecordFilterSet):
-    kpi = django_filters.NumberFilter(label=_("KPI (id)"), field_name="kpi_id")
+    kpi = IdFilter(label=_("KPI (id)"), field_name="kpi_id")
     measured_by_kpi = django_filters.BooleanFilter(
         label=_("Measured by a KPI"), field_name="kpi", lookup_expr="isnull", exclude=True
     )
@@ -256,7 +271,7 @@ class SupplierFilterSet(RecordFilterSet):
 
 class AgreementFilterSet(RecordFilterSet):
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=AgreementKind.choices)
-    supplier = django_filters.NumberFilter(label=_("Supplier (id)"), field_name="supplier_id")
+    supplier = IdFilter(label=_("Supplier (id)"), field_name="supplier_id")
     ends_before = django_filters.DateFilter(
         label=_("Ends on or before"), field_name="ends_on", lookup_expr="lte"
     )
@@ -281,3 +296,26 @@ class AgreementFilterSet(RecordFilterSet):
     class Meta:
         model = Agreement
         fields = [*BASE_FIELDS, "kind", "supplier", "ends_before"]
+
+
+class ImprovementFilterSet(RecordFilterSet):
+    source = django_filters.ChoiceFilter(label=_("Source"), choices=ImprovementSource.choices)
+    benefit = django_filters.ChoiceFilter(label=_("Benefit"), choices=Benefit.choices)
+    target_before = django_filters.DateFilter(
+        label=_("Target on or before"), field_name="target_date", lookup_expr="lte"
+    )
+    ordering = OrderingFilter(
+        label=_("Sort by"),
+        fields=(("target_date", "target_date"), ("number", "number"), ("raised_on", "raised_on")),
+        field_labels={
+            "target_date": _("Target date"),
+            "number": _("Number"),
+            "raised_on": _("Raised on"),
+        },
+    )
+
+    text_fields = ("title", "description", "source_reference", "evaluation", "decision")
+
+    class Meta:
+        model = Improvement
+        fields = [*BASE_FIELDS, "source", "benefit", "target_before"]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import (
     Agreement,
     DocumentChecklistItem,
+    Improvement,
     Objective,
     PerformanceReview,
     Risk,
@@ -388,7 +389,62 @@ class ChecklistItemForm(VersionedForm):
             self.initial["evidence"] = list(self.instance.evidence.values_list("pk", flat=True))
 
 
+class ImprovementForm(RecordForm):
+    fieldsets = [
+        (
+            _("Opportunity for improvement"),
+            ["title", "description", "source", "source_reference", "raised_on"],
+        ),
+        (_("Evaluation and decision"), ["evaluation", "benefit", "decision", "decided_on"]),
+        (
+            _("Implementation and review"),
+            ["target_date", "implemented_on", "review_notes", "reviewed_on"],
+        ),
+        (_("Ownership"), ["owner", "status", "review_by"]),
+    ]
+    wide_fields = ("title", "evaluation", "decision", "review_notes")
+
+    class Meta:
+        model = Improvement
+        fields = [
+            "title",
+            "description",
+            "source",
+            "source_reference",
+            "raised_on",
+            "evaluation",
+            "benefit",
+            "decision",
+            "decided_on",
+            "target_date",
+            "implemented_on",
+            "review_notes",
+            "reviewed_on",
+            "owner",
+            "status",
+            "review_by",
+        ]
+        labels = {"title": _("Opportunity for improvement")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("raised_on", "decided_on", "target_date", "implemented_on", "reviewed_on"):
+            self.fields[name].widget = DateInput()
+        criteria = settings_of(self.organization).improvement_criteria
+        if criteria:
+            self.fields["evaluation"].help_text = _("The organisation's criteria: %(c)s") % {
+                "c": criteria
+            }
+
+
 class SettingsForm(VersionedForm):
     class Meta:
         model = SmsSettings
-        fields = ["likelihood_levels", "impact_levels", "acceptable_up_to", "high_from"]
+        fields = [
+            "likelihood_levels",
+            "impact_levels",
+            "acceptable_up_to",
+            "high_from",
+            "improvement_criteria",
+        ]
+        widgets = {"improvement_criteria": forms.Textarea(attrs={"rows": 4})}

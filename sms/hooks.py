@@ -11,7 +11,15 @@ from django.utils.translation import gettext_noop
 
 from itsms.shared.hooks import DeadlineProvider, WorkItem
 
-from .models import ActionStatus, Agreement, Objective, Risk, Supplier, TreatmentAction
+from .models import (
+    ActionStatus,
+    Agreement,
+    Improvement,
+    Objective,
+    Risk,
+    Supplier,
+    TreatmentAction,
+)
 
 
 def _title(text):
@@ -31,6 +39,7 @@ _RISK = gettext_noop("%(org)s: review of risk %(ref)s “%(title)s” due")
 _OBJECTIVE = gettext_noop("%(org)s: review of objective %(ref)s “%(title)s” due")
 _SUPPLIER = gettext_noop("%(org)s: review of supplier %(ref)s “%(title)s” due")
 _AGREEMENT = gettext_noop("%(org)s: review of agreement %(ref)s “%(title)s” due")
+_IMPROVEMENT = gettext_noop("%(org)s: review of improvement %(ref)s “%(title)s” due")
 
 TITLE_FIELDS = ("title", "number")
 
@@ -67,6 +76,14 @@ DEADLINE_PROVIDERS = [
         url_name="sms:agreement_detail",
         title_fields=TITLE_FIELDS,
     ),
+    DeadlineProvider(
+        subject_type="sms-improvement",
+        kind="improvement-review",
+        queryset=_open(Improvement),
+        title=_title(_IMPROVEMENT),
+        url_name="sms:improvement_detail",
+        title_fields=TITLE_FIELDS,
+    ),
 ]
 
 _PAGES = {
@@ -74,6 +91,7 @@ _PAGES = {
     "objective": (Objective, "sms:objective_detail"),
     "supplier": (Supplier, "sms:supplier_detail"),
     "agreement": (Agreement, "sms:agreement_detail"),
+    "improvement": (Improvement, "sms:improvement_detail"),
     "action": (TreatmentAction, "sms:risk_detail"),
 }
 _COLUMNS = ("pk", "number", "text", "status", "due", "register", "page_pk")
@@ -102,6 +120,7 @@ def my_records(user, organization) -> list[WorkItem]:
         "objective": _("Objective"),
         "supplier": _("Supplier"),
         "agreement": _("Agreement"),
+        "improvement": _("Opportunity for improvement"),
         "action": _("Treatment action"),
     }
     actions = (

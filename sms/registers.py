@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from .models import Agreement, Objective, Risk, SmsRecord, Supplier
+from .models import Agreement, Improvement, Objective, Risk, SmsRecord, Supplier
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,14 @@ REGISTERS: list[Register] = [
     ),
     Register("suppliers", "supplier", Supplier, _("Suppliers"), "8.3.4", _("New supplier")),
     Register("agreements", "agreement", Agreement, _("Agreements"), "8.3.3", _("New agreement")),
+    Register(
+        "improvements",
+        "improvement",
+        Improvement,
+        _("Improvements"),
+        "10.2",
+        _("New opportunity for improvement"),
+    ),
 ]
 
 

@@ -6,7 +6,7 @@ Every register has the same five pages (``<name>_list``, ``_csv``, ``_create``, 
 
 from django.urls import path
 
-from .views import documents, objectives, overview, risks, suppliers
+from .views import documents, improvements, objectives, overview, risks, suppliers
 
 app_name = "sms"
 
@@ -78,6 +78,15 @@ urlpatterns = [
         f"{org}agreements/<int:pk>/reviews/new/",
         suppliers.ReviewCreateView.as_view(),
         name="review_create",
+    ),
+    *register_pages(
+        "improvements",
+        "improvement",
+        list_view=improvements.ImprovementListView,
+        csv_view=improvements.ImprovementCsvView,
+        create_view=improvements.ImprovementCreateView,
+        detail_view=improvements.ImprovementDetailView,
+        edit_view=improvements.ImprovementEditView,
     ),
     path(f"{org}documents/", documents.ChecklistView.as_view(), name="checklist"),
     path(f"{org}documents.csv", documents.ChecklistCsvView.as_view(), name="checklist_csv"),

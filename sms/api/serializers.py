@@ -15,6 +15,7 @@ from processes.models import Kpi, ProcessInstance, Service
 from ..models import (
     Agreement,
     DocumentChecklistItem,
+    Improvement,
     Objective,
     PerformanceReview,
     Risk,
@@ -433,6 +434,7 @@ class SettingsSerializer(serializers.ModelSerializer):
             "impact_levels",
             "acceptable_up_to",
             "high_from",
+            "improvement_criteria",
             "updated_at",
             "version",
         ]
@@ -459,3 +461,30 @@ class SupplierClausesSerializer(serializers.Serializer):
                 }
             )
         return found
+
+
+class ImprovementSerializer(RecordSerializer):
+    overdue = serializers.SerializerMethodField(
+        help_text=_("Approved or under way and past its target date.")
+    )
+
+    class Meta(RecordSerializer.Meta):
+        model = Improvement
+        fields = [
+            *RecordSerializer.Meta.fields,
+            "source",
+            "source_reference",
+            "raised_on",
+            "evaluation",
+            "benefit",
+            "decision",
+            "decided_on",
+            "target_date",
+            "implemented_on",
+            "review_notes",
+            "reviewed_on",
+            "overdue",
+        ]
+
+    def get_overdue(self, obj) -> bool:
+        return obj.is_overdue(obj.organization.local_today())

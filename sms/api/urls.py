@@ -14,6 +14,7 @@ router.register("objectives", views.ObjectiveViewSet, basename="objective")
 router.register("suppliers", views.SupplierViewSet, basename="supplier")
 router.register("agreements", views.AgreementViewSet, basename="agreement")
 router.register("agreement-reviews", views.PerformanceReviewViewSet, basename="agreement-review")
+router.register("improvements", views.ImprovementViewSet, basename="improvement")
 router.register("sms-documents", views.ChecklistItemViewSet, basename="document")
 router.register("sms-settings", views.SettingsViewSet, basename="settings")
 

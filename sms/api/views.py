@@ -9,16 +9,18 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, mixins, status
+from rest_framework import exceptions, mixins
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from itsms.shared import permissions as core_permissions
+from itsms.shared import versioning
 from itsms.shared.api import OrganizationScopedViewSet, scoped_list_schema
 
 from .. import permissions, selectors, services
 from ..filters import (
     AgreementFilterSet,
+    ImprovementFilterSet,
     ObjectiveFilterSet,
     RiskFilterSet,
     SupplierFilterSet,
@@ -27,6 +29,7 @@ from ..filters import (
 from ..models import (
     Agreement,
     DocumentChecklistItem,
+    Improvement,
     Objective,
     PerformanceReview,
     Risk,
@@ -34,7 +37,6 @@ from ..models import (
     Supplier,
     TreatmentAction,
 )
-from ..services import StaleEdit
 from . import serializers as s
 
 READ = permissions.VIEW
@@ -45,15 +47,9 @@ def _forbidden():
     return exceptions.PermissionDenied(_("Your role in this organisation does not allow this."))
 
 
-def _stale(exc) -> Response:
-    return Response({"version": [str(exc)]}, status=status.HTTP_409_CONFLICT)
-
-
 def _require_version(data):
     if data.get("version") is None:
-        raise exceptions.ValidationError(
-            {"version": [_("Send the version you loaded, to guard against lost updates.")]}
-        )
+        raise exceptions.ValidationError({"version": [versioning.VERSION_REQUIRED]})
     return data["version"]
 
 
@@ -107,16 +103,13 @@ class RecordViewSetMixin:
             raise exceptions.PermissionDenied(
                 _("Only a consultant or an admin may give the record to someone else.")
             )
-        try:
-            updated = type(self).update_service(
-                **{self.record_keyword: record},
-                actor=request.user,
-                version=version,
-                links=links,
-                **fields,
-            )
-        except StaleEdit as exc:
-            return _stale(exc)
+        updated = type(self).update_service(
+            **{self.record_keyword: record},
+            actor=request.user,
+            version=version,
+            links=links,
+            **fields,
+        )
         return Response(self.get_serializer(self.get_queryset().get(pk=updated.pk)).data)
 
 
@@ -151,6 +144,18 @@ class ObjectiveViewSet(RecordViewSetMixin, RecordViewSetBase, OrganizationScoped
     create_service = services.objective_create
     update_service = services.objective_update
     record_keyword = "objective"
+
+
+@scoped_list_schema
+class ImprovementViewSet(RecordViewSetMixin, RecordViewSetBase, OrganizationScopedViewSet):
+    """Opportunities for improvement (10.2): evaluated, decided, implemented, reviewed."""
+
+    serializer_class = s.ImprovementSerializer
+    filterset_class = ImprovementFilterSet
+    queryset = selectors.improvement_list(Improvement.objects.select_related("organization"))
+    create_service = services.improvement_create
+    update_service = services.improvement_update
+    record_keyword = "improvement"
 
 
 @scoped_list_schema
@@ -262,10 +267,7 @@ class TreatmentActionViewSet(
         version = _require_version(data)
         data.pop("version", None)
         data.pop("risk", None)
-        try:
-            updated = services.action_update(action=action_row, actor=user, version=version, **data)
-        except StaleEdit as exc:
-            return _stale(exc)
+        updated = services.action_update(action=action_row, actor=user, version=version, **data)
         return Response(self.get_serializer(updated).data)
 
 
@@ -340,16 +342,13 @@ class ChecklistItemViewSet(
         serializer = self.get_serializer(item, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         version = _require_version(serializer.validated_data)
-        try:
-            services.checklist_item_update(
-                item=item,
-                actor=request.user,
-                version=version,
-                evidence=serializer.validated_data.get("evidence"),
-                note=serializer.validated_data.get("note"),
-            )
-        except StaleEdit as exc:
-            return _stale(exc)
+        services.checklist_item_update(
+            item=item,
+            actor=request.user,
+            version=version,
+            evidence=serializer.validated_data.get("evidence"),
+            note=serializer.validated_data.get("note"),
+        )
         [item] = self._with_state([self.get_queryset().get(pk=item.pk)])
         return Response(self.get_serializer(item).data)
 
@@ -380,10 +379,7 @@ class SettingsViewSet(
         data = dict(serializer.validated_data)
         version = _require_version(data)
         data.pop("version", None)
-        try:
-            updated = services.settings_update(
-                organization=current.organization, actor=request.user, version=version, **data
-            )
-        except StaleEdit as exc:
-            return _stale(exc)
+        updated = services.settings_update(
+            organization=current.organization, actor=request.user, version=version, **data
+        )
         return Response(self.get_serializer(updated).data)

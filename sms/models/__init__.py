@@ -2,6 +2,7 @@
 
 from .base import LINK_FIELDS, SmsRecord
 from .documents import DocumentChecklistItem, DocumentRequirement, DocumentState
+from .improvements import Benefit, Improvement, ImprovementSource
 from .objectives import Direction, Objective
 from .risks import (
     ActionStatus,
@@ -28,6 +29,9 @@ __all__ = [
     "AGREEMENT_PARTIES",
     "LINK_FIELDS",
     "ActionStatus",
+    "Benefit",
+    "Improvement",
+    "ImprovementSource",
     "Agreement",
     "AgreementKind",
     "Direction",

@@ -1,4 +1,5 @@
-"""The organisation's settings of its SMS records: the risk scale it scores on."""
+"""The organisation's settings of its SMS records: the risk scale it scores on and its criteria
+for evaluating opportunities for improvement."""
 
 from __future__ import annotations
 
@@ -48,6 +49,14 @@ class SmsSettings(TenantModel):
         default=15,
         validators=[MinValueValidator(2)],
         help_text=_("A score from this is high."),
+    )
+    improvement_criteria = models.TextField(
+        _("criteria for evaluating improvements"),
+        blank=True,
+        help_text=_(
+            "How an opportunity for improvement is judged (10.1, 10.2): e.g. the effect on the "
+            "services and customers, the cost and effort, the risk of not doing it."
+        ),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)

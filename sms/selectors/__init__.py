@@ -6,6 +6,7 @@ For the stage-2 gate (built on top of these in the same app): ``documents_state`
 """
 
 from .documents import all_documents_present_and_approved, checklist, documents_state
+from .improvements import improvement_list
 from .objectives import objective_list, with_measurement
 from .records import members_of, record_list
 from .risks import heat_map, risk_list, risks_state
@@ -20,6 +21,7 @@ __all__ = [
     "documents_state",
     "heat_map",
     "members_of",
+    "improvement_list",
     "objective_list",
     "objectives_set",
     "record_list",

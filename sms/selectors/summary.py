@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from django.db.models import Count, Q
 
-from ..models import Agreement, Objective, Risk, Supplier
+from ..models import Agreement, Improvement, Objective, Risk, Supplier
 
 #: A review-by date within this many days is "due soon".
 DUE_SOON_DAYS = 30
@@ -38,7 +38,7 @@ def register_counts(queryset, model, today: date) -> RegisterCount:
 
 
 #: The registers on the overview, in the order of the standard.
-OVERVIEW_MODELS = (Risk, Objective, Supplier, Agreement)
+OVERVIEW_MODELS = (Risk, Objective, Supplier, Agreement, Improvement)
 
 
 def objectives_set(queryset) -> bool:

@@ -1,6 +1,7 @@
 """Writes of the SMS records (one module per register; ``records`` holds what they share)."""
 
 from .documents import checklist_ensure, checklist_item_update
+from .improvements import IMPROVEMENT_FIELDS, improvement_create, improvement_update
 from .objectives import OBJECTIVE_FIELDS, objective_create, objective_update
 from .records import StaleEdit, record_create, record_update
 from .risks import (
@@ -26,6 +27,7 @@ from .suppliers import (
 __all__ = [
     "ACTION_FIELDS",
     "AGREEMENT_FIELDS",
+    "IMPROVEMENT_FIELDS",
     "OBJECTIVE_FIELDS",
     "RISK_FIELDS",
     "SETTINGS_FIELDS",
@@ -37,6 +39,8 @@ __all__ = [
     "agreement_update",
     "checklist_ensure",
     "checklist_item_update",
+    "improvement_create",
+    "improvement_update",
     "objective_create",
     "objective_update",
     "record_create",

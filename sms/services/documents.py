@@ -9,10 +9,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from itsms.models import Evidence, Organization, User
+from itsms.shared import versioning
 from itsms.shared.history import save_recorded
 
 from ..models import DocumentChecklistItem, DocumentRequirement
-from .records import StaleEdit
 
 
 def checklist_ensure(organization: Organization) -> int:
@@ -38,20 +38,14 @@ def checklist_item_update(
     *,
     item: DocumentChecklistItem,
     actor: User,
-    version: int | None,
+    version=versioning.ANY,
     evidence: Iterable[Evidence] | None = None,
     note: str | None = None,
 ) -> DocumentChecklistItem:
     """Link the evidence items that are this document (and a note); ``version`` guards
     against lost updates."""
     locked = DocumentChecklistItem.objects.select_for_update(of=("self",)).get(pk=item.pk)
-    if version is not None and int(version) != locked.version:
-        raise StaleEdit(
-            _(
-                "This document was changed by someone else since you opened it; nothing was "
-                "overwritten. Reload to see their change, then edit again."
-            )
-        )
+    versioning.check(locked, version, what=locked.requirement)
     chosen = None if evidence is None else list(evidence)
     if chosen is not None:
         if any(e.organization_id != locked.organization_id for e in chosen):

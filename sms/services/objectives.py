@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from itsms.models import Organization, User
+from itsms.shared import versioning
 
 from ..models import Objective
 from .records import record_create, record_update
@@ -41,7 +42,7 @@ def objective_create(*, organization: Organization, actor: User, links=None, **f
 
 
 def objective_update(
-    *, objective: Objective, actor: User, version: int | None, links=None, **changes
+    *, objective: Objective, actor: User, version=versioning.ANY, links=None, **changes
 ) -> Objective:
     return record_update(
         record=objective,

@@ -14,14 +14,15 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from itsms.models import Clause, Organization, User
+from itsms.shared import versioning
 from itsms.shared.history import save_recorded
 from itsms.standards.reference import PRIMARY
 
 from ..models import LINK_FIELDS, SmsRecord
 
-
-class StaleEdit(Exception):
-    """Someone saved the record since this edit was loaded; nothing was overwritten."""
+#: Someone saved the row since this edit was loaded; nothing was overwritten (the project's one
+#: versioning rule, ``itsms.shared.versioning``).
+StaleEdit = versioning.StaleVersion
 
 
 def check_fields(changes: dict, allowed: Iterable[str]) -> None:
@@ -132,23 +133,16 @@ def record_update(
     record: SmsRecord,
     allowed: Iterable[str],
     actor: User,
-    version: int | None,
+    version=versioning.ANY,
     links: dict | None = None,
     **changes,
 ) -> SmsRecord:
-    """Change a row. ``version``: the one the editor loaded (None only for the app's own
-    follow-up writes); a stale one raises ``StaleEdit`` and changes nothing."""
+    """Change a row. ``version``: the one the editor loaded (``ANY`` only for the app's own
+    writes); none is a ValidationError, a stale one raises ``StaleEdit``; nothing changes."""
     check_fields(changes, allowed)
     model = type(record)
     locked = model._default_manager.select_for_update(of=("self",)).get(pk=record.pk)
-    if version is not None and int(version) != locked.version:
-        raise StaleEdit(
-            _(
-                "%(ref)s was changed by someone else since you opened it; nothing was "
-                "overwritten. Reload to see their change, then edit again."
-            )
-            % {"ref": locked.reference}
-        )
+    versioning.check(locked, version, what=locked.reference)
     given = _given(links or {})
     check_links(locked.organization, given)
     for key, value in changes.items():

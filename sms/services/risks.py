@@ -7,10 +7,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from itsms.models import Organization, User
+from itsms.shared import versioning
 from itsms.shared.history import save_recorded
 
 from ..models import ActionStatus, Risk, TreatmentAction
-from .records import StaleEdit, check_fields, record_create, record_update
+from .records import check_fields, record_create, record_update
 
 RISK_FIELDS = (
     "title",
@@ -44,7 +45,7 @@ def risk_create(*, organization: Organization, actor: User, links=None, **fields
     )
 
 
-def risk_update(*, risk: Risk, actor: User, version: int | None, links=None, **changes) -> Risk:
+def risk_update(*, risk: Risk, actor: User, version=versioning.ANY, links=None, **changes) -> Risk:
     return record_update(
         record=risk, allowed=RISK_FIELDS, actor=actor, version=version, links=links, **changes
     )
@@ -69,18 +70,12 @@ def action_create(*, risk: Risk, actor: User, **fields) -> TreatmentAction:
 
 @transaction.atomic
 def action_update(
-    *, action: TreatmentAction, actor: User, version: int | None, **changes
+    *, action: TreatmentAction, actor: User, version=versioning.ANY, **changes
 ) -> TreatmentAction:
     """Change a treatment action; ``version`` guards against lost updates."""
     check_fields(changes, ACTION_FIELDS)
     locked = TreatmentAction.objects.select_for_update(of=("self",)).get(pk=action.pk)
-    if version is not None and int(version) != locked.version:
-        raise StaleEdit(
-            _(
-                "This action was changed by someone else since you opened it; nothing was "
-                "overwritten."
-            )
-        )
+    versioning.check(locked, version, what=_("This action"))
     for key, value in changes.items():
         setattr(locked, key, value)
     _completion(locked, locked.organization.local_today())

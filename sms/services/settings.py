@@ -8,17 +8,24 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from itsms.models import Organization, User
+from itsms.shared import versioning
 from itsms.shared.history import save_recorded
 
 from ..models import Risk, SmsSettings
-from .records import StaleEdit, check_fields
+from .records import check_fields
 
-SETTINGS_FIELDS = ("likelihood_levels", "impact_levels", "acceptable_up_to", "high_from")
+SETTINGS_FIELDS = (
+    "likelihood_levels",
+    "impact_levels",
+    "acceptable_up_to",
+    "high_from",
+    "improvement_criteria",
+)
 
 
 @transaction.atomic
 def settings_update(
-    *, organization: Organization, actor: User, version: int | None, **changes
+    *, organization: Organization, actor: User, version=versioning.ANY, **changes
 ) -> SmsSettings:
     """Change the risk scale. A scale narrower than the scores already given is refused: the
     risks are rescored first, so no score falls off the scale."""
@@ -26,13 +33,8 @@ def settings_update(
     current = SmsSettings.objects.select_for_update().filter(
         organization=organization
     ).first() or SmsSettings(organization=organization)
-    if version is not None and current.pk and int(version) != current.version:
-        raise StaleEdit(
-            _(
-                "The settings were changed by someone else since you opened them; nothing was "
-                "overwritten."
-            )
-        )
+    if current.pk:
+        versioning.check(current, version, what=_("The settings"))
     for key, value in changes.items():
         setattr(current, key, value)
     risks = Risk.objects.filter(organization=organization)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from itsms.assessment import services as assessment_services
 from itsms.models import ClauseAssessment, Organization, User
+from itsms.shared import versioning
 from itsms.shared.history import save_recorded
 
 from ..models import Agreement, PerformanceReview, Supplier, SupplierClause
@@ -51,7 +52,7 @@ def supplier_create(*, organization: Organization, actor: User, links=None, **fi
 
 @transaction.atomic
 def supplier_update(
-    *, supplier: Supplier, actor: User, version: int | None, links=None, **changes
+    *, supplier: Supplier, actor: User, version=versioning.ANY, links=None, **changes
 ) -> Supplier:
     """Change a supplier; the clauses it operates follow a new name or kind."""
     updated = record_update(
@@ -133,7 +134,7 @@ def agreement_create(*, organization: Organization, actor: User, links=None, **f
 
 
 def agreement_update(
-    *, agreement: Agreement, actor: User, version: int | None, links=None, **changes
+    *, agreement: Agreement, actor: User, version=versioning.ANY, links=None, **changes
 ) -> Agreement:
     return record_update(
         record=agreement,
@@ -175,5 +176,5 @@ def review_record(
         actor,
     )
     if next_review_by is not None:
-        agreement_update(agreement=agreement, actor=actor, version=None, review_by=next_review_by)
+        agreement_update(agreement=agreement, actor=actor, review_by=next_review_by)
     return review

@@ -13,6 +13,7 @@ from sms import services
 from sms.models import (
     Agreement,
     DocumentChecklistItem,
+    Improvement,
     Objective,
     PerformanceReview,
     Risk,
@@ -82,6 +83,19 @@ def _objective(org, marker):
     )
 
 
+def _improvement(org, marker):
+    return services.improvement_create(
+        organization=org,
+        actor=_owner(org, marker),
+        title=f"{marker} automate the change calendar",
+        source="audit",
+        source_reference=f"{marker} IA-2026-01",
+        evaluation=f"{marker} evaluation",
+        owner=_owner(org, marker),
+        review_by=date(2027, 6, 1),
+    )
+
+
 def _supplier(org, marker):
     found = Supplier.objects.filter(organization=org, title__startswith=marker).first()
     if found is not None:
@@ -137,7 +151,7 @@ def _document(org, marker):
     services.checklist_ensure(org)
     item = DocumentChecklistItem.objects.filter(organization=org).order_by("pk").first()
     return services.checklist_item_update(
-        item=item, actor=_owner(org, marker), version=None, note=f"{marker} document note"
+        item=item, actor=_owner(org, marker), note=f"{marker} document note"
     )
 
 
@@ -146,6 +160,7 @@ BUILDERS = {
     Risk: _risk,
     TreatmentAction: _action,
     Objective: _objective,
+    Improvement: _improvement,
     Supplier: _supplier,
     SupplierClause: _supplier_clause,
     Agreement: _agreement,

@@ -46,3 +46,9 @@ def agreement(org, actor, supplier_row=None, **fields):
     }
     values.update(fields)
     return services.agreement_create(organization=org, actor=actor, **values)
+
+
+def improvement(org, actor, **fields):
+    values = {"title": "Automate the change calendar", "source": "staff"}
+    values.update(fields)
+    return services.improvement_create(organization=org, actor=actor, **values)

@@ -81,13 +81,11 @@ def test_each_organisation_gets_one_row_per_document_once(org_a):
 
 def test_a_document_is_present_once_approved_evidence_is_linked(org_a, admin):
     draft = upload(org_a, admin, "Scope draft", approve=False)
-    services.checklist_item_update(
-        item=items(org_a)["scope"], actor=admin, version=None, evidence=[draft]
-    )
+    services.checklist_item_update(item=items(org_a)["scope"], actor=admin, evidence=[draft])
     assert items(org_a)["scope"].state == DocumentState.NOT_APPROVED
     approved = upload(org_a, admin, "Scope statement")
     services.checklist_item_update(
-        item=items(org_a)["scope"], actor=admin, version=None, evidence=[draft, approved]
+        item=items(org_a)["scope"], actor=admin, evidence=[draft, approved]
     )
     assert items(org_a)["scope"].state == DocumentState.PRESENT
     assert items(org_a)["policy"].state == DocumentState.MISSING
@@ -96,9 +94,7 @@ def test_a_document_is_present_once_approved_evidence_is_linked(org_a, admin):
 def test_expired_or_deleted_evidence_no_longer_counts(org_a, admin):
     today = org_a.local_today()
     policy = upload(org_a, admin, "Policy", review_by=today + timedelta(days=1))
-    services.checklist_item_update(
-        item=items(org_a)["policy"], actor=admin, version=None, evidence=[policy]
-    )
+    services.checklist_item_update(item=items(org_a)["policy"], actor=admin, evidence=[policy])
     assert items(org_a)["policy"].state == DocumentState.PRESENT
     Evidence.objects.filter(pk=policy.pk).update(review_by=today - timedelta(days=1))
     assert items(org_a)["policy"].state == DocumentState.NOT_APPROVED
@@ -114,12 +110,10 @@ def test_all_documents_present_and_approved_is_the_gates_condition(org_a, admin)
     assert state.present == 0 and len(state.missing) == DocumentRequirement.objects.count()
     rows = items(org_a)
     for key, row in rows.items():
-        services.checklist_item_update(
-            item=row, actor=admin, version=None, evidence=[upload(org_a, admin, key)]
-        )
+        services.checklist_item_update(item=row, actor=admin, evidence=[upload(org_a, admin, key)])
     assert selectors.all_documents_present_and_approved(org_a)
     last = rows["records-nonconformities"]
-    services.checklist_item_update(item=last, actor=admin, version=None, evidence=[])
+    services.checklist_item_update(item=last, actor=admin, evidence=[])
     state = selectors.documents_state(org_a, org_a.local_today())
     assert not state.complete and [r.key for r in state.missing] == ["records-nonconformities"]
 
@@ -127,9 +121,7 @@ def test_all_documents_present_and_approved_is_the_gates_condition(org_a, admin)
 def test_evidence_of_another_organisation_cannot_be_linked(org_a, org_b, admin):
     theirs = upload(org_b, None, "Their policy", approve=False)
     with pytest.raises(ValidationError):
-        services.checklist_item_update(
-            item=items(org_a)["policy"], actor=admin, version=None, evidence=[theirs]
-        )
+        services.checklist_item_update(item=items(org_a)["policy"], actor=admin, evidence=[theirs])
 
 
 def test_the_checklist_page_shows_what_is_missing_and_links_evidence(client, org_a, admin):

@@ -15,6 +15,7 @@ from sms import services
 from sms.models import (
     Agreement,
     DocumentChecklistItem,
+    Improvement,
     Objective,
     PerformanceReview,
     Risk,
@@ -79,7 +80,8 @@ def grow(org, n):
     objectives = _numbered(Objective, org, n, target=Decimal(95), status="in_progress", kpi=kpi)
     suppliers = _numbered(Supplier, org, n, kind="external_supplier", status="active")
     agreements = _numbered(Agreement, org, n, kind="sla", customer="Retail", status="active")
-    for rows in (risks, objectives, suppliers, agreements):
+    improvements = _numbered(Improvement, org, n, source="staff", status="proposed")
+    for rows in (risks, objectives, suppliers, agreements, improvements):
         _link(rows, "clauses", clauses)
         _link(rows, "processes", procs)
         _link(rows, "services", [service])
@@ -162,6 +164,7 @@ API_LISTS = [
     "sms-api:supplier-list",
     "sms-api:agreement-list",
     "sms-api:agreement-review-list",
+    "sms-api:improvement-list",
     "sms-api:document-list",
     "sms-api:settings-list",
 ]

@@ -79,21 +79,15 @@ def test_a_score_off_the_organisations_scale_is_refused(org_a, admin):
     with pytest.raises(ValidationError) as error:
         risk(org_a, admin, likelihood=6, impact=2)
     assert "likelihood" in error.value.message_dict
-    services.settings_update(
-        organization=org_a, actor=admin, version=None, likelihood_levels=10, high_from=30
-    )
+    services.settings_update(organization=org_a, actor=admin, likelihood_levels=10, high_from=30)
     assert risk(org_a, admin, likelihood=6, impact=2).inherent_score == 12
 
 
 def test_a_narrower_scale_is_refused_while_risks_are_scored_above_it(org_a, admin):
-    services.settings_update(
-        organization=org_a, actor=admin, version=None, impact_levels=10, high_from=30
-    )
+    services.settings_update(organization=org_a, actor=admin, impact_levels=10, high_from=30)
     risk(org_a, admin, likelihood=2, impact=8)
     with pytest.raises(ValidationError) as error:
-        services.settings_update(
-            organization=org_a, actor=admin, version=None, impact_levels=5, high_from=15
-        )
+        services.settings_update(organization=org_a, actor=admin, impact_levels=5, high_from=15)
     assert "impact_levels" in error.value.message_dict
     assert SmsSettings.objects.get(organization=org_a).impact_levels == 10
 

@@ -13,7 +13,7 @@ from itsms.models import Role
 from sms import permissions, services
 from sms.registers import REGISTERS
 
-from .factories import agreement, objective, risk, supplier
+from .factories import agreement, improvement, objective, risk, supplier
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +34,7 @@ MAKE = {
     "objective": lambda org, actor, **kw: objective(org, actor, **kw),
     "supplier": lambda org, actor, **kw: supplier(org, actor, **kw),
     "agreement": lambda org, actor, **kw: agreement(org, actor, **kw),
+    "improvement": lambda org, actor, **kw: improvement(org, actor, **kw),
 }
 
 #: A valid new row of each register, as a page form and as an API payload.
@@ -49,6 +50,7 @@ NEW = {
     "objective": {"title": "New", "target": "90", "direction": "higher", "status": "planned"},
     "supplier": {"title": "New", "kind": "external_supplier", "status": "active"},
     "agreement": {"title": "New", "kind": "sla", "customer": "Retail", "status": "active"},
+    "improvement": {"title": "New", "source": "staff", "status": "proposed"},
 }
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
+from itsms.shared import versioning
 from itsms.shared.views import OrganizationMixin
 
 from .. import exports, permissions, selectors, services
@@ -74,7 +75,7 @@ class ChecklistItemEditView(ObjectMixin, ChecklistMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         item = self.get_object()
         form = self.form(request.POST)
-        status = 400
+        status, extra = 400, {}
         if form.is_valid():
             try:
                 services.checklist_item_update(
@@ -85,14 +86,14 @@ class ChecklistItemEditView(ObjectMixin, ChecklistMixin, TemplateView):
                     note=form.cleaned_data["note"],
                 )
             except StaleEdit as exc:
-                form.add_error(None, str(exc))
+                extra = versioning.stale_form(form, exc)
                 status = 409
             except ValidationError as exc:
                 add_errors(form, exc)
             else:
                 messages.success(request, _("Document saved."))
                 return redirect("sms:checklist", org_slug=self.organization.slug)
-        return self.render_to_response(self.get_context_data(form=form), status=status)
+        return self.render_to_response(self.get_context_data(form=form, **extra), status=status)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from itsms.shared import versioning
 from itsms.shared.views import OrganizationMixin
 
 from .. import permissions, selectors, services
@@ -68,7 +69,7 @@ class SettingsView(OrganizationMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         current = self.current()
         form = SettingsForm(request.POST, instance=current)
-        status = 400
+        status, extra = 400, {}
         if form.is_valid():
             try:
                 services.settings_update(
@@ -78,14 +79,14 @@ class SettingsView(OrganizationMixin, TemplateView):
                     **form.service_fields(services.SETTINGS_FIELDS),
                 )
             except StaleEdit as exc:
-                form.add_error(None, str(exc))
+                extra = versioning.stale_form(form, exc)
                 status = 409
             except ValidationError as exc:
                 add_errors(form, exc)
             else:
                 messages.success(request, _("Settings saved."))
                 return redirect("sms:settings", org_slug=self.organization.slug)
-        return self.render_to_response(self.get_context_data(form=form), status=status)
+        return self.render_to_response(self.get_context_data(form=form, **extra), status=status)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -9,6 +9,8 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from itsms.shared import versioning
+
 from .. import exports, permissions, selectors, services
 from ..filters import RiskFilterSet
 from ..forms import RiskForm, TreatmentActionForm
@@ -198,7 +200,7 @@ class ActionEditView(ObjectMixin, RegisterMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         action = self.check_object()
         form = self.form(request.POST)
-        status = 400
+        status, extra = 400, {}
         if form.is_valid():
             try:
                 services.action_update(
@@ -208,7 +210,7 @@ class ActionEditView(ObjectMixin, RegisterMixin, TemplateView):
                     **form.service_fields(services.ACTION_FIELDS),
                 )
             except StaleEdit as exc:
-                form.add_error(None, str(exc))
+                extra = versioning.stale_form(form, exc)
                 status = 409
             except ValidationError as exc:
                 add_errors(form, exc)
@@ -217,7 +219,7 @@ class ActionEditView(ObjectMixin, RegisterMixin, TemplateView):
                 return redirect(
                     "sms:risk_detail", org_slug=self.organization.slug, pk=action.risk_id
                 )
-        return self.render_to_response(self.get_context_data(form=form), status=status)
+        return self.render_to_response(self.get_context_data(form=form, **extra), status=status)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
