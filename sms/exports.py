@@ -162,7 +162,7 @@ def improvement_columns() -> list[Column]:
         (gettext_lazy("Raised on"), lambda r: _date(r.raised_on)),
         (gettext_lazy("Evaluation"), lambda r: r.evaluation),
         (gettext_lazy("Benefit"), lambda r: r.get_benefit_display()),
-        (gettext_lazy("Decision"), lambda r: r.decision),
+        (gettext_lazy("Decision taken"), lambda r: r.decision),
         (gettext_lazy("Decided on"), lambda r: _date(r.decided_on)),
         (gettext_lazy("Target date"), lambda r: _date(r.target_date)),
         (gettext_lazy("Implemented on"), lambda r: _date(r.implemented_on)),

@@ -1,6 +1,7 @@
 """Journey 6 in Chromium, in English and in Chinese: Wang records a risk with its treatment and
 an action, finds it on the heat map, sets an objective measured by the KPI, lists the
-data-centre operator with its contract; every value typed lands where it was typed."""
+data-centre operator with its contract, records an opportunity for improvement; every value
+typed lands where it was typed."""
 
 from datetime import date
 from decimal import Decimal
@@ -12,7 +13,7 @@ from playwright.sync_api import expect
 from itsms.models import Role
 from processes import services as processes
 from processes.models import ProcessInstance
-from sms.models import Agreement, Objective, Risk, Supplier
+from sms.models import Agreement, Improvement, Objective, Risk, Supplier
 from tests.factories import PASSWORD
 from tests.test_browser import SHOTS
 
@@ -31,6 +32,9 @@ TEXT = {
         "contract": "Colocation contract",
         "saved": "saved",
         "heat": "Risk heat map",
+        "improvement": "Automate the change calendar collision check",
+        "evaluation": "High benefit, low cost",
+        "decision": "Build it before stage 2",
     },
     "zh-hans": {
         "risk": "核心银行服务器遭勒索软件攻击",
@@ -41,6 +45,9 @@ TEXT = {
         "contract": "机房托管合同",
         "saved": "已保存",
         "heat": "风险热力图",
+        "improvement": "自动检查变更日历冲突",
+        "evaluation": "收益高，成本低",
+        "decision": "第二阶段审核前完成",
     },
 }
 
@@ -137,6 +144,30 @@ def test_wang_records_the_banks_risks_objectives_and_suppliers(
     page.locator("#id_review_by").fill("2027-01-15")
     submit(page)
     expect(page.get_by_test_id("agreement")).to_contain_text(text["supplier"])
+    # An opportunity for improvement from the internal audit, evaluated and approved.
+    page.goto(f"{base}/improvements/new/")
+    page.locator("#id_title").fill(text["improvement"])
+    page.locator("#id_source").select_option("audit")
+    page.locator("#id_evaluation").fill(text["evaluation"])
+    page.locator("#id_benefit").select_option("high")
+    page.locator("#id_decision").fill(text["decision"])
+    page.locator("#id_target_date").fill("2027-02-28")
+    page.locator("#id_status").select_option("approved")
+    submit(page)
+    expect(page.get_by_test_id("evaluation")).to_contain_text(text["decision"])
+    page.screenshot(path=str(SHOTS / f"sms-improvement-{language}.png"), full_page=True)
+    page.goto(f"{base}/improvements/")
+    expect(page.get_by_test_id("improvements")).to_contain_text(text["improvement"])
+    page.screenshot(path=str(SHOTS / f"sms-improvements-{language}.png"), full_page=True)
+    ofi = Improvement.objects.get(organization=org_a)
+    assert (ofi.title, ofi.evaluation, ofi.decision, ofi.status, ofi.target_date) == (
+        text["improvement"],
+        text["evaluation"],
+        text["decision"],
+        "approved",
+        date(2027, 2, 28),
+    )
+
     page.goto(f"{base}/")
     page.screenshot(path=str(SHOTS / f"sms-overview-{language}.png"), full_page=True)
     contract = Agreement.objects.get(organization=org_a)
