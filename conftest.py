@@ -26,8 +26,10 @@ def _reference_data_in_transactional_tests(request):
     if not Clause.objects.exists():
         load_reference_data()
     from certification.migrations import _seed_template_if_empty
+    from sms.reference import load_documents
 
     _seed_template_if_empty()
+    load_documents()
 
 
 # --- an audit of organisation A (audits and certification tests) ------------------------------

@@ -3,7 +3,9 @@
 The calendars and the iCal feed (``deadlines_for``) and the reminder scan (``reminders.py``,
 through the querysets here) read the same dates: the certificate's stored cycle
 (``cycle.refresh_cycles``, computed by ``rules``), each open nonconformity's response deadline
-(closing meeting + the body's window, added in SQL), evidence review dates and audits. Titles
+(closing meeting + the body's window, added in SQL), evidence review dates, the review-by
+dates of the registers below (``itsms.shared.hooks.deadline_providers``: the SMS records) and
+audits. Titles
 and links are built only for the rows the date window selects; each function runs a constant
 number of queries for any number of organisations.
 """
@@ -20,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from audits.models import ActionState, Audit, AuditStatus, CorrectiveAction
 from audits.rules import default_response_window_days
+from itsms.shared.hooks import deadline_providers
 
 from . import rules
 from .models import Certificate, CertificateEdition, CertificateStatus
@@ -181,10 +184,11 @@ class Links:
 
     def __call__(self, subject_type: str, org_slug: str, pk: int) -> str:
         if subject_type not in self._templates:
+            name = self.NAMES.get(subject_type) or next(
+                (p.url_name for p in deadline_providers() if p.subject_type == subject_type), ""
+            )
             try:
-                template = reverse(
-                    self.NAMES[subject_type], kwargs={"org_slug": "ORGSLUG", "pk": 987654321}
-                )
+                template = reverse(name, kwargs={"org_slug": "ORGSLUG", "pk": 987654321})
             except Exception:  # noqa: BLE001  (a page renamed by a lower app: no link)
                 template = ""
             self._templates[subject_type] = template
@@ -326,6 +330,38 @@ def _evidence_deadlines(organizations, start, end, limit, links) -> list[Deadlin
     ]
 
 
+def _provider_deadlines(organizations, start, end, limit, links) -> list[Deadline]:
+    """The review-by dates of the registers plugged in below (one query per register)."""
+    result = []
+    for provider in deadline_providers():
+        field = provider.date_field
+        rows = (
+            provider.queryset()
+            .filter(organization__in=organizations, **{f"{field}__isnull": False})
+            .filter(_in(field, start, end))
+            .select_related("organization")
+            .only(*ORG_FIELDS, field, f"{provider.owner_field}_id", *provider.title_fields)
+            .order_by(field, "pk")
+        )
+        if limit is not None:
+            rows = rows[:limit]
+        result += [
+            Deadline(
+                organization_id=row.organization_id,
+                org_slug=row.organization.slug,
+                subject_type=provider.subject_type,
+                subject_id=row.pk,
+                kind=provider.kind,
+                due=getattr(row, field),
+                title=provider.title(row.organization.name, row),
+                url=links(provider.subject_type, row.organization.slug, row.pk),
+                owner_id=getattr(row, f"{provider.owner_field}_id"),
+            )
+            for row in rows
+        ]
+    return result
+
+
 def _audit_dates(organizations, start, end, limit, links) -> list[Deadline]:
     rows = (
         Audit.objects.filter(organization__in=organizations)
@@ -363,7 +399,8 @@ def deadlines_for(
 ) -> list[Deadline]:
     """The organisations' deadlines due between ``start`` and ``end``, earliest first.
 
-    Eight queries at most, whatever the number of organisations; with ``limit`` each query
+    Eight queries at most, plus one per deadline provider (``itsms.shared.hooks``), whatever
+    the number of organisations; with ``limit`` each query
     reads at most that many rows and the result is cut to ``limit`` (callers ask for one more
     to know whether the list was cut).
     """
@@ -372,6 +409,7 @@ def deadlines_for(
         _certificate_deadlines(organizations, start, end, today, limit, links)
         + _action_deadlines(organizations, start, end, limit, links)
         + _evidence_deadlines(organizations, start, end, limit, links)
+        + _provider_deadlines(organizations, start, end, limit, links)
     )
     if include_audits:
         items += _audit_dates(organizations, start, end, limit, links)

@@ -33,6 +33,7 @@ from django.utils import timezone, translation
 from audits.models import CorrectiveAction
 from itsms.models import Membership, NotificationPreference, Organization, Role
 from itsms.notifications.services import notify
+from itsms.shared.hooks import deadline_providers
 from itsms.shared.links import absolute_url
 from itsms.shared.timezones import organization_context
 
@@ -54,7 +55,8 @@ SCAN_BATCH = 1000  # subjects selected, and reminders inserted in one statement,
 
 
 def offsets() -> dict[str, list[int]]:
-    return {**DEFAULT_OFFSETS, **getattr(settings, "REMINDER_OFFSETS", {})}
+    provided = {p.kind: list(p.offsets) for p in deadline_providers()}
+    return {**DEFAULT_OFFSETS, **provided, **getattr(settings, "REMINDER_OFFSETS", {})}
 
 
 def queue_lease() -> timedelta:
@@ -163,6 +165,7 @@ def _sources(today):
         ).values(*CERTIFICATE_VALUES, **ORG_ANNOTATIONS)
 
     return [
+        *_provider_sources(today),
         (
             "certificate",
             cert(
@@ -209,6 +212,34 @@ def _sources(today):
             lambda e: dl.evidence_title(e.org_name, e),
         ),
     ]
+
+
+def _provider_sources(today):
+    """The review-by dates of the registers plugged in below (``deadline_providers``), read
+    exactly as evidence review dates are."""
+    sources = []
+    for provider in deadline_providers():
+        field = provider.date_field
+        queryset = (
+            provider.queryset()
+            .filter(**{f"{field}__isnull": False})
+            .annotate(rdue=F(field))
+            .only("id", "organization_id", *provider.title_fields)
+        )
+        sources.append(
+            (
+                provider.subject_type,
+                _due(
+                    queryset,
+                    prefix=provider.kind,
+                    subject_type=provider.subject_type,
+                    kind_prefix=[Value(provider.kind)],
+                    today=today,
+                ).annotate(**ORG_ANNOTATIONS),
+                lambda row, title=provider.title: title(row.org_name, row),
+            )
+        )
+    return sources
 
 
 class Row(dict):
@@ -383,11 +414,18 @@ def recipients(reminder: Reminder):
         ).select_related("user")
         if m.user.is_active
     }
-    owner_model = {"action": CorrectiveAction, "evidence": Evidence}.get(reminder.subject_type)
+    owners = {"action": (CorrectiveAction, "owner"), "evidence": (Evidence, "owner")}
+    owners.update({p.subject_type: (p.model, p.owner_field) for p in deadline_providers()})
+    owner_model, owner_field = owners.get(reminder.subject_type, (None, None))
     if owner_model is not None:
-        owner = owner_model.objects.filter(pk=reminder.subject_id).select_related("owner").first()
-        if owner and owner.owner and owner.owner.is_active:
-            users.add(owner.owner)
+        row = (
+            owner_model._default_manager.filter(pk=reminder.subject_id)
+            .select_related(owner_field)
+            .first()
+        )
+        owner = getattr(row, owner_field, None) if row else None
+        if owner and owner.is_active:
+            users.add(owner)
     return sorted(users, key=lambda u: u.pk)
 
 

@@ -84,10 +84,12 @@ urlpatterns = [
     path("api/v1/", include((_core_api(), "itsms-api"))),
     path("api/v1/", include("processes.api.urls")),
     path("api/v1/", include("audits.api.urls")),
+    path("api/v1/", include("sms.api.urls")),
     path("api/v1/", include("certification.api.urls")),
     path("", include((_core_pages(), "itsms"))),
     path("", include("processes.urls")),
     path("", include("audits.urls")),
+    path("", include("sms.urls")),
     path("", include("certification.urls")),
 ]
 

@@ -9,6 +9,8 @@ names, the product's name, a few abbreviations, and everything people typed).
 the exact text, so that it is found again when it changes and disappears when fixed.
 """
 
+import csv
+import io
 import re
 import subprocess
 from datetime import UTC, datetime, timedelta
@@ -119,6 +121,12 @@ def pages(bank, objects, tokens):
         yield route.name, reverse(route.name, kwargs=kwargs)
 
 
+def csv_cells(text: str) -> str:
+    """A CSV export's cells, one per line: a cell is read on its own, as a spreadsheet shows
+    it (an email address in one cell does not swallow its neighbours)."""
+    return "\n".join(cell for row in csv.reader(io.StringIO(text)) for cell in row)
+
+
 def pdf_text(content: bytes) -> str:
     result = subprocess.run(  # noqa: S603
         ["/usr/bin/pdftotext", "-enc", "UTF-8", "-", "-"],
@@ -179,6 +187,8 @@ def test_every_page_and_pdf_speaks_chinese_to_a_chinese_user(client, demo):
             check(name, pdf_text(response.content), data, found, stale)
         elif kind.startswith("text/html"):
             check(name, visible_text(response.content.decode()), data, found, stale)
+        elif kind.startswith("text/csv"):
+            check(name, normalize(csv_cells(response.content.decode())), data, found, stale)
         elif kind.startswith("text/"):
             check(name, normalize(response.content.decode()), data, found, stale)
     assert not failures, "pages not rendered:\n" + "\n".join(failures)
@@ -191,7 +201,7 @@ def test_every_page_and_pdf_speaks_chinese_to_a_chinese_user(client, demo):
 def email_templates() -> set[str]:
     """Every email template of the project (a language-suffixed one: the Chinese variant)."""
     names = set()
-    for app in ("itsms", "processes", "audits", "certification"):
+    for app in ("itsms", "processes", "audits", "sms", "certification"):
         folder = Path(settings.BASE_DIR) / app / "templates"
         for path in folder.glob("*/email/*"):
             name = str(path.relative_to(folder))

@@ -43,7 +43,10 @@ def _project_filtersets():
         cls = todo.pop()
         for sub in cls.__subclasses__():
             todo.append(sub)
-            if not sub.__module__.startswith(("django_filters", "itsms.shared")):
+            # A FilterSet without a model is a base others build on (sms.RecordFilterSet).
+            if not sub.__module__.startswith(("django_filters", "itsms.shared")) and (
+                sub._meta.model is not None
+            ):
                 found.add(sub)
     return found
 

@@ -17,7 +17,7 @@ from .harness.urls import all_routes
 from .harness.world import tenant_models
 
 ROOT = Path(settings.BASE_DIR)
-APPS = ["itsms", "processes", "audits", "certification"]
+APPS = ["itsms", "processes", "audits", "sms", "certification"]
 SCOPED_BASES = {"OrganizationScopedViewSet"}
 #: (file, model) pairs allowed to use ``Model.objects``, with the reason.
 ALLOWED = {

@@ -85,6 +85,40 @@ def _evidence(org, members, request):
     return evidence, members[Role.ADMIN]
 
 
+def _sms(register):
+    def make(org, members, request):
+        from sms.tests import factories
+
+        admin = members[Role.ADMIN]
+        return getattr(factories, register)(org, admin), admin
+
+    return make
+
+
+def _sms_action(org, members, request):
+    from sms import services
+    from sms.tests import factories
+
+    admin = members[Role.ADMIN]
+    row = factories.risk(org, admin)
+    return services.action_create(risk=row, actor=admin, description="first"), admin
+
+
+def _sms_document(org, members, request):
+    from sms import services
+    from sms.models import DocumentChecklistItem
+
+    services.checklist_ensure(org)
+    row = DocumentChecklistItem.objects.filter(organization=org).order_by("pk").first()
+    return row, members[Role.ADMIN]
+
+
+def _sms_settings(org, members, request):
+    from sms import services
+
+    return services.settings_ensure(org), members[Role.ADMIN]
+
+
 def _touch(service, key, **changes):
     def touch(row, editor):
         return service(**{key: row, "actor": editor, "version": ANY, **changes})
@@ -97,8 +131,48 @@ def _cases():
     from itsms.assessment import services as assessment
     from itsms.evidence import services as evidence
     from processes import services as processes
+    from sms import services as sms
+
+    def _sms_case(register, field="title", keyword=None):
+        keyword = keyword or register
+        return Case(
+            _sms(register),
+            f"sms-api:{register}-detail",
+            field,
+            page=f"sms:{register}_edit",
+            touch=_touch(getattr(sms, f"{register}_update"), keyword, **{field: "theirs"}),
+        )
+
+    def _settings_touch(row, editor):
+        return sms.settings_update(
+            organization=row.organization,
+            actor=editor,
+            version=ANY,
+            improvement_criteria="theirs",
+        )
 
     return {
+        "sms.Risk": _sms_case("risk"),
+        "sms.Objective": _sms_case("objective"),
+        "sms.Supplier": _sms_case("supplier", field="contact"),
+        "sms.Agreement": _sms_case("agreement"),
+        "sms.TreatmentAction": Case(
+            _sms_action,
+            "sms-api:risk-action-detail",
+            "description",
+            page="sms:action_edit",
+            touch=_touch(sms.action_update, "action", description="theirs"),
+        ),
+        "sms.DocumentChecklistItem": Case(
+            _sms_document,
+            "sms-api:document-detail",
+            "note",
+            page="sms:checklist_item_edit",
+            touch=_touch(sms.checklist_item_update, "item", note="theirs"),
+        ),
+        "sms.SmsSettings": Case(
+            _sms_settings, "sms-api:settings-detail", "improvement_criteria", touch=_settings_touch
+        ),
         "itsms.ClauseAssessment": Case(
             _assessment,
             "itsms-api:assessment-detail",

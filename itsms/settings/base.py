@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "itsms.apps.ItsmsConfig",
     "processes",
     "audits",
+    "sms",
     "certification",
 ]
 
@@ -289,6 +290,10 @@ SPECTACULAR_SETTINGS = {
         "EvidenceStatusEnum": "itsms.models.evidence.DocumentStatus",
         "ConfidentialityEnum": "itsms.models.evidence.Confidentiality",
         "CorrelationKindEnum": "itsms.models.standards.ClauseCorrelation.Kind",
+        # the SMS records: a supplier's kind is the gap assessment's other party
+        "OtherPartyEnum": "sms.models.suppliers.SupplierKind",
+        "RiskKindEnum": "sms.models.risks.RiskKind",
+        "AgreementKindEnum": "sms.models.suppliers.AgreementKind",
     },
 }
 

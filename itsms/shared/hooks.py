@@ -10,6 +10,11 @@ portfolio and the dashboard.
 (clauses here; processes, corrective actions and more from the apps above). A
 provider is ``callable(user, organization) -> list[WorkItem]`` and must run a
 constant number of queries; register it in the app's ``AppConfig.ready()``.
+
+``DEADLINE_PROVIDERS`` — registers of an app below ``certification`` whose rows carry a
+review-by date (the SMS records' risks, objectives, suppliers, agreements…). The reminder scan
+and the calendars of ``certification`` read them exactly as they read evidence review dates,
+without importing the app: ``register_deadline_provider(DeadlineProvider(...))``.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 MY_WORK_PROVIDERS: list[Callable] = []
 #: ``callable(request, organization) -> {"template": str, "context": dict}`` — extra panels
@@ -59,6 +65,48 @@ def register_dashboard_panel(panel: Callable) -> Callable:
     if panel not in DASHBOARD_PANELS:
         DASHBOARD_PANELS.append(panel)
     return panel
+
+
+@dataclass(frozen=True)
+class DeadlineProvider:
+    """Rows of one model whose ``date_field`` is a review-by date to remind and show on calendars.
+
+    ``queryset()`` returns every row still reminded, of every organisation (e.g. not closed);
+    the scan filters it by date in SQL. ``title(org_name, row)`` is the reminder's translated
+    title; ``row`` carries ``title_fields`` only. ``url_name`` is the row's page, reversed with
+    ``org_slug`` and ``pk``. The owner (``owner_field``) is reminded with the organisation's
+    admins and consultants. ``subject_type`` must be unique and at most 30 characters;
+    ``kind`` is the reminder kind (offsets in days before the date, 0 = on the day).
+    """
+
+    subject_type: str
+    kind: str
+    queryset: Callable[[], Any]
+    title: Callable[[str, Any], str]
+    url_name: str
+    date_field: str = "review_by"
+    title_fields: tuple[str, ...] = ("title",)
+    owner_field: str = "owner"
+    offsets: tuple[int, ...] = (30, 7, 0)
+
+    @property
+    def model(self):
+        return self.queryset().model
+
+
+DEADLINE_PROVIDERS: list[DeadlineProvider] = []
+
+
+def register_deadline_provider(provider: DeadlineProvider) -> DeadlineProvider:
+    """Add (once) a source of review-by dates; called from the app's ``AppConfig.ready()``."""
+    if any(p.subject_type == provider.subject_type for p in DEADLINE_PROVIDERS):
+        return provider
+    DEADLINE_PROVIDERS.append(provider)
+    return provider
+
+
+def deadline_providers() -> list[DeadlineProvider]:
+    return list(DEADLINE_PROVIDERS)
 
 
 def register_next_deadlines(provider: Callable) -> Callable:

@@ -29,6 +29,14 @@ ALLOWED_PATTERNS = {
     r"ITSMS Workbench|ITSMS": "the product's name",
     r"\bEnglish\b": "the language switch names each language in that language",
     r"\b(?:A\d+-)?F\d+\b|\bA\d+\b": "audit and finding references (A1, A1-F2 …): identifiers",
+    r"\b(?:R|OBJ|SUP|AGR|OFI)-\d{3,}\b": (
+        "references of the SMS records' registers (R-007, OBJ-002, SUP-001, AGR-003, OFI-001): "
+        "identifiers"
+    ),
+    r"(?<![A-Za-z])[a-l]\)": "list items of a clause (7.5.4 a) … l)), lettered so in GB/T 24405.1",
+    r"\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?": (
+        "ISO 8601 timestamps in CSV exports (2026-12-02T00:08+00:00): machine-readable data"
+    ),
     r"\btestserver\b": "the site's domain (the test client's host)",
     r"\bv\d+\b": "version marks of evidence files (v1, v2)",
     r"Authorization: Token <key>": "the HTTP header an API client sends, literally",

@@ -111,7 +111,7 @@ BUILDERS = {
 }
 # Each app contributes builders of its own models in ``<app>/tests/builders.py`` as
 # ``BUILDERS = {Model: callable(org, marker) -> instance}``; they are collected here.
-for _app in ("processes", "audits", "certification"):
+for _app in ("processes", "audits", "sms", "certification"):
     try:
         _module = importlib.import_module(f"{_app}.tests.builders")
     except ModuleNotFoundError as exc:

@@ -2,7 +2,7 @@
 
 Lives in the top app so that it may use every app: core organisations and users, a started
 gap assessment, processes with a KPI, a service, a stage 2 audit with findings, a
-certification project and certificates.
+certification project and certificates, and the bank's SMS records (``sms.demo``).
 """
 
 from datetime import timedelta
@@ -13,6 +13,7 @@ from django.db import transaction
 
 from itsms.models import Organization, User
 from itsms.tenancy.demo import seed_core
+from sms.demo import seed_sms
 
 
 def ready_in_words(created: int) -> str:
@@ -45,6 +46,7 @@ class Command(BaseCommand):
         bank = Organization.objects.get(slug="eastern-harbour-bank")
         if not bank.clauseassessment_set.exists():
             created += self.seed_bank(bank)
+        created += seed_sms(bank)  # its SMS records (journey 6), once
         meridian = Organization.objects.get(slug="meridian-logistics")
         if not meridian.certificate_set.exists():
             created += self.seed_meridian(meridian)
