@@ -10,6 +10,7 @@ from .evidence import (
     EvidenceKind,
     EvidenceVersion,
 )
+from .imports import ImportKind, ImportPreview, RowOutcome
 from .notifications import Notification
 from .snapshots import ReadinessSnapshot
 from .standards import Clause, ClauseCorrelation, EditionChange, Standard
@@ -18,6 +19,9 @@ from .users import User
 
 __all__ = [
     "ApiToken",
+    "ImportKind",
+    "ImportPreview",
+    "RowOutcome",
     "ReadinessSnapshot",
     "Confidentiality",
     "DocumentStatus",

@@ -23,10 +23,10 @@ from itsms.shared.views import OrganizationMixin
 from itsms.standards.reference import PRIMARY
 from itsms.tenancy.selectors import members_of
 
-from . import readiness, services
-from . import selectors as gap
-from .filters import ClauseAssessmentFilterSet
-from .forms import BulkAssignForm, ClauseAssessmentForm
+from .. import readiness, services
+from .. import selectors as gap
+from ..filters import ClauseAssessmentFilterSet
+from ..forms import BulkAssignForm, ClauseAssessmentForm
 
 
 def headings():
