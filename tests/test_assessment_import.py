@@ -295,3 +295,13 @@ def test_preview_queries_do_not_grow_with_rows(started, members, django_assert_m
             imports.plan_rows(started, rows(10))
         with django_assert_max_num_queries(8):
             imports.plan_rows(started, rows(2000))
+
+
+def test_the_bench_dry_run_of_5000_rows(started, members):
+    from bench.jobs import run_import
+
+    result = run_import()
+    assert result["rows"] == 5000
+    assert result["refused"] == 5000 - 57  # each clause once; the rest are duplicates
+    assert result["queries"] <= 20
+    assert result["seconds"] < 30  # the bench's target is 10 s; the test machine is shared
