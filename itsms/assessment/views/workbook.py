@@ -100,7 +100,9 @@ class ImportPreviewView(OrganizationMixin, TemplateView):
         shown = {"status": dict(Status.choices), "other_party": dict(OtherParty.choices)}
 
         def show(field, value):
-            return shown[field].get(value, value) if field in shown else value
+            if field in shown:
+                value = shown[field].get(value, value)
+            return "" if value in (None, "") else str(value)  # 0 shows as 0, not as "—"
 
         rows = [
             {
