@@ -11,7 +11,7 @@ from .evidence import (
     EvidenceVersion,
 )
 from .imports import ImportKind, ImportPreview, RowOutcome
-from .notifications import Notification
+from .notifications import Notification, NotificationPreference
 from .snapshots import ReadinessSnapshot
 from .standards import Clause, ClauseCorrelation, EditionChange, Standard
 from .tenancy import Invitation, Membership, Organization, Role, TenantModel
@@ -29,6 +29,7 @@ __all__ = [
     "EvidenceKind",
     "EvidenceVersion",
     "Notification",
+    "NotificationPreference",
     "ClauseAssessment",
     "GapAssessment",
     "OtherParty",

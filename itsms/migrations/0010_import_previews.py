@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('itsms', '0008_evidence_version'),
+        ('itsms', '0009_notification_preference_user_time_zone'),
     ]
 
     operations = [
