@@ -305,3 +305,24 @@ def test_the_bench_dry_run_of_5000_rows(started, members):
     assert result["refused"] == 5000 - 57  # each clause once; the rest are duplicates
     assert result["queries"] <= 20
     assert result["seconds"] < 30  # the bench's target is 10 s; the test machine is shared
+
+
+def test_preview_page_queries_do_not_grow_with_rows(client, started, members):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(members[Role.ADMIN])
+    counts = []
+    for n in (2, 57):
+        numbers = list(
+            ClauseAssessment.objects.filter(organization=started).values_list(
+                "clause__number", flat=True
+            )[:n]
+        )
+        content = _sheet([[number, "", "Planned", 1, "", None, "", "", ""] for number in numbers])
+        preview = _preview_of(_upload(client, started, content, "x.xlsx"))
+        url = _url("assessment_import_preview", started, pk=preview.pk)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
