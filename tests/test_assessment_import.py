@@ -326,3 +326,46 @@ def test_preview_page_queries_do_not_grow_with_rows(client, started, members):
             assert client.get(url).status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1]
+
+
+def test_a_large_file_is_read_in_the_background_with_progress(
+    client, started, members, settings, django_capture_on_commit_callbacks
+):
+    settings.IMPORT_BACKGROUND_BYTES = 1000  # every workbook is "large" here
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    client.force_login(members[Role.ADMIN])
+    content = _sheet([["8.1", "", "Implemented", 4, "", None, "", "", ""]])
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        preview = _preview_of(_upload(client, started, content, "big.xlsx"))
+    assert preview.state == "pending" and preview.rows == []
+    url = _url("assessment_import_preview", started, pk=preview.pk)
+    page = client.get(url).content.decode()
+    assert 'data-testid="import-progress"' in page and "<progress" in page
+    assert "import-apply" not in page
+    polled = client.get(url, {"progress": "1"}, HTTP_HX_REQUEST="true")
+    assert b"<progress" in polled.content and "HX-Refresh" not in polled
+    with pytest.raises(imports.ImportRefused):
+        imports.apply_preview(preview=preview, actor=members[Role.ADMIN])
+    for callback in callbacks:
+        callback()  # the task runs (eagerly) once the upload has committed
+    preview.refresh_from_db()
+    assert preview.state == "ready" and preview.source is None
+    assert [r["outcome"] for r in preview.rows] == ["changed"]
+    assert client.get(url, {"progress": "1"}, HTTP_HX_REQUEST="true")["HX-Refresh"] == "true"
+    assert _row(started, "8.1").status == "not_started"
+    client.post(url)
+    assert _row(started, "8.1").status == "implemented"
+
+
+def test_a_large_unreadable_file_fails_with_its_reason(
+    client, started, members, settings, django_capture_on_commit_callbacks
+):
+    settings.IMPORT_BACKGROUND_BYTES = 5
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    client.force_login(members[Role.ADMIN])
+    with django_capture_on_commit_callbacks(execute=True):
+        preview = _preview_of(_upload(client, started, b"Title\nx\n", "big.csv"))
+    preview.refresh_from_db()
+    assert preview.state == "failed"
+    page = client.get(_url("assessment_import_preview", started, pk=preview.pk)).content.decode()
+    assert "“Clause” column is missing" in page

@@ -25,6 +25,7 @@ from itsms.models import (
     ImportPreview,
     Membership,
     Organization,
+    PreviewState,
     RowOutcome,
     User,
 )
@@ -183,11 +184,19 @@ def _current(assessment: ClauseAssessment | None) -> dict:
     }
 
 
-def plan_rows(organization: Organization, rows) -> list[dict]:
-    """Each row's outcome against the organisation's assessment (no writes)."""
+#: Rows planned between two progress updates of a background preview (one UPDATE each).
+PROGRESS_BATCH = 500
+
+
+def plan_rows(organization: Organization, rows, progress=None) -> list[dict]:
+    """Each row's outcome against the organisation's assessment (no writes but ``progress``:
+    called with the share done after every ``PROGRESS_BATCH`` rows)."""
     ctx = _Context(organization)
     planned, seen = [], {}
-    for line, values in rows:
+    total = len(rows) or 1
+    for index, (line, values) in enumerate(rows, start=1):
+        if progress is not None and index % PROGRESS_BATCH == 0:
+            progress(index / total)
         number = str(values.get("clause", "")).strip()
         entry = {"line": line, "key": number, "outcome": RowOutcome.REFUSED.value, "changes": {}}
         if number not in ctx.clauses:
@@ -250,11 +259,62 @@ def preview_gap_assessment(
 
 
 @transaction.atomic
+def preview_pending(
+    *, organization: Organization, actor: User, content: bytes, extension: str, file_name: str
+) -> ImportPreview:
+    """A preview of a large file, read by the ``preview_read`` task once this commits."""
+    from .tasks import read_preview
+
+    preview = ImportPreview(
+        organization=organization,
+        kind=ImportKind.GAP_ASSESSMENT,
+        file_name=file_name[:200],
+        created_by=actor,
+        state=PreviewState.PENDING,
+        progress=0,
+        source=content,
+        file_format=extension,
+    )
+    preview.full_clean(exclude=["source"])
+    preview.save()
+    transaction.on_commit(lambda: read_preview.delay(preview.pk))
+    return preview
+
+
+def preview_read(preview_id: int) -> None:
+    """Read and plan a pending preview (the task's body), with its progress saved as it goes."""
+    import io
+
+    preview = ImportPreview.objects.filter(pk=preview_id, state=PreviewState.PENDING).first()
+    if preview is None:
+        return
+    extension = preview.file_format
+
+    def progress(share):
+        ImportPreview.objects.filter(pk=preview.pk).update(progress=max(5, int(share * 95)))
+
+    try:
+        rows = workbook.read(io.BytesIO(bytes(preview.source)), extension)
+        ImportPreview.objects.filter(pk=preview.pk).update(progress=5)
+        planned = plan_rows(preview.organization, rows, progress=progress)
+    except workbook.UnreadableFile as exc:
+        ImportPreview.objects.filter(pk=preview.pk).update(
+            state=PreviewState.FAILED, error=str(exc), source=None, progress=100
+        )
+        return
+    ImportPreview.objects.filter(pk=preview.pk).update(
+        state=PreviewState.READY, rows=planned, source=None, error="", progress=100
+    )
+
+
+@transaction.atomic
 def apply_preview(*, preview: ImportPreview, actor: User) -> int:
     """Write every new and changed row of the preview, all or nothing; the count written."""
     locked = ImportPreview.objects.select_for_update().get(pk=preview.pk)
     if locked.applied_at is not None:
         raise ImportRefused(_("This import was already applied."))
+    if locked.state != PreviewState.READY:
+        raise ImportRefused(_("The file is still being read; apply it once its preview is shown."))
     if locked.refused:
         raise ImportRefused(
             _("Some rows are refused: correct them in the file and upload it again.")

@@ -10,7 +10,7 @@ from .evidence import (
     EvidenceKind,
     EvidenceVersion,
 )
-from .imports import ImportKind, ImportPreview, RowOutcome
+from .imports import ImportKind, ImportPreview, PreviewState, RowOutcome
 from .notifications import Notification, NotificationPreference
 from .snapshots import ReadinessSnapshot
 from .standards import Clause, ClauseCorrelation, EditionChange, Standard
@@ -21,6 +21,7 @@ __all__ = [
     "ApiToken",
     "ImportKind",
     "ImportPreview",
+    "PreviewState",
     "RowOutcome",
     "ReadinessSnapshot",
     "Confidentiality",

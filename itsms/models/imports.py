@@ -18,6 +18,12 @@ class RowOutcome(models.TextChoices):
     REFUSED = "refused", _("Refused")
 
 
+class PreviewState(models.TextChoices):
+    PENDING = "pending", _("Being read")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Could not be read")
+
+
 class ImportPreview(TenantModel):
     """What one uploaded workbook would change, row by row (``rows``: a list of
     ``{"line", "key", "outcome", "changes": {field: [before, after]}, "reason", "version"}``).
@@ -30,8 +36,16 @@ class ImportPreview(TenantModel):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    rows = models.JSONField(default=list)
+    rows = models.JSONField(default=list, blank=True)
     applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
+    #: A large file is read by a Celery task: pending (with its bytes and progress), then ready.
+    state = models.CharField(
+        _("state"), max_length=10, choices=PreviewState.choices, default=PreviewState.READY
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=100)
+    error = models.TextField(_("error"), blank=True)
+    file_format = models.CharField(_("file format"), max_length=10, default="xlsx")
+    source = models.BinaryField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("import preview")

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
 from itsms.evidence.validation import UploadRefused, check_upload
-from itsms.models import ClauseAssessment, ImportPreview, OtherParty, RowOutcome, Status
+from itsms.models import (
+    ClauseAssessment,
+    ImportPreview,
+    OtherParty,
+    PreviewState,
+    RowOutcome,
+    Status,
+)
 from itsms.shared.exports import XLSX_TYPE, file_response
 from itsms.shared.permissions import Capability
 from itsms.shared.views import OrganizationMixin
@@ -67,13 +76,25 @@ class AssessmentImportView(OrganizationMixin, TemplateView):
             else:
                 if checked.extension not in IMPORT_EXTENSIONS:
                     error = _("Upload an XLSX workbook or a CSV file.")
-        if error is None:
+        if error is None and checked.size <= settings.IMPORT_BACKGROUND_BYTES:
             try:
                 rows = workbook.read(upload, checked.extension)
             except workbook.UnreadableFile as exc:
                 error = str(exc)
         if error is not None:
             return self.render_to_response(self.get_context_data(error=error), status=400)
+        if checked.size > settings.IMPORT_BACKGROUND_BYTES:
+            upload.seek(0)
+            preview = imports.preview_pending(
+                organization=self.organization,
+                actor=request.user,
+                content=upload.read(),
+                extension=checked.extension,
+                file_name=checked.name,
+            )
+            return redirect(
+                "itsms:assessment_import_preview", org_slug=self.organization.slug, pk=preview.pk
+            )
         preview = imports.preview_gap_assessment(
             organization=self.organization, actor=request.user, rows=rows, file_name=checked.name
         )
@@ -91,6 +112,26 @@ class ImportPreviewView(OrganizationMixin, TemplateView):
 
     def get_object(self):
         return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("progress"):
+            preview = self.get_object()
+            if preview.state != PreviewState.PENDING:
+                response = HttpResponse(status=200)
+                response["HX-Refresh"] = "true"  # the preview (or its error) is ready: reload
+                return response
+            return self.render_to_response(
+                {"preview": preview, "organization": self.organization},
+                template_name="itsms/assessment/_import_progress.html",
+            )
+        return super().get(request, *args, **kwargs)
+
+    def render_to_response(self, context, template_name=None, **kwargs):
+        if template_name:
+            return self.response_class(
+                request=self.request, template=[template_name], context=context, **kwargs
+            )
+        return super().render_to_response(context, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
