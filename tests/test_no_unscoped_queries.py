@@ -48,6 +48,9 @@ def view_modules():
 
 
 def _module_path(module_name):
+    package = module_name.replace(".", "/") + "/__init__.py"
+    if (ROOT / package).exists():
+        return package
     return module_name.replace(".", "/") + ".py"
 
 

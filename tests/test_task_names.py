@@ -12,6 +12,7 @@ PUBLISHED = {
     "itsms.tasks.send_evidence_expired_email",
     "itsms.tasks.send_notification_email",
     "itsms.tasks.snapshot_readiness",
+    "itsms.assessment.tasks.read_preview",
     "certification.tasks.scan_reminders",
     "certification.tasks.send_reminder",
 }

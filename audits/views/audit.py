@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
 from itsms.shared import versioning
+from itsms.shared.exports import ExportMixin
 from itsms.shared.permissions import Capability
 
 from .. import permissions as audit_permissions
@@ -43,12 +44,14 @@ def show_all(request, name: str) -> bool:
     return request.GET.get(name) == SHOW_ALL or request.POST.get(name) == SHOW_ALL
 
 
-class AuditListView(AuditMixin, TemplateView):
+class AuditListView(ExportMixin, AuditMixin, TemplateView):
     """The audit programme: every audit, and the corrective actions still open (the first
     ``ACTIONS_SHOWN``, or all with ``?actions=all``)."""
 
     template_name = "audits/audit_list.html"
     filterset_classes = (AuditFilterSet, CorrectiveActionFilterSet)
+    export_name = "audits"
+    export_tables = ("main", "actions")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -63,10 +66,10 @@ class AuditListView(AuditMixin, TemplateView):
             request=self.request,
             organization=self.organization,
         )
-        actions, actions_total = [], 0
+        actions, actions_total, actions_qs = [], 0, None
         all_actions = show_all(self.request, "actions")
         if is_member and action_filter.is_valid():
-            qs = action_filter.qs
+            qs = actions_qs = action_filter.qs
             actions_total = qs.count()
             actions = list(qs if all_actions else qs[: selectors.ACTIONS_SHOWN])
             for action in actions:
@@ -92,8 +95,55 @@ class AuditListView(AuditMixin, TemplateView):
             show_actions=is_member and bool(actions or action_params),
             may_manage=audit_permissions.may_manage(self.membership),
             bodies=self.scoped(CertificationBody),
+            actions_qs=actions_qs,
         )
         return context
+
+    def export_table(self, context, table):
+        if table == "actions":
+            header = [
+                _("Finding"),
+                _("Clause"),
+                _("Audit"),
+                _("Grade"),
+                _("State"),
+                _("Response due"),
+            ]
+            actions = context["actions_qs"] if context["actions_qs"] is not None else []
+            rows = (
+                [
+                    ca.finding.reference,
+                    ca.finding.clause.number if ca.finding.clause_id else "",
+                    ca.finding.audit.title,
+                    ca.finding.get_grade_display(),
+                    ca.get_state_display(),
+                    ca.finding.response_deadline,
+                ]
+                for ca in actions
+            )
+            return header, rows
+        header = [
+            _("Ref."),
+            _("Audit"),
+            _("Kind"),
+            _("Start"),
+            _("End"),
+            _("Status"),
+            _("Certification body"),
+        ]
+        rows = (
+            [
+                a.reference,
+                a.title,
+                a.get_kind_display(),
+                a.planned_start,
+                a.planned_end,
+                a.get_status_display(),
+                str(a.certification_body) if a.certification_body_id else "",
+            ]
+            for a in context["audits"]
+        )
+        return header, rows
 
 
 def _params(filterset) -> list[tuple[str, str]]:

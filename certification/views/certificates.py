@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
 from audits.models import Audit
+from itsms.shared.exports import ExportMixin
 from itsms.shared.permissions import Capability
 from itsms.shared.views import OrganizationMixin
 
@@ -15,8 +16,9 @@ from ..forms import CertificateForm
 from ..models import Certificate
 
 
-class CertificateListView(OrganizationMixin, TemplateView):
+class CertificateListView(ExportMixin, OrganizationMixin, TemplateView):
     template_name = "certification/certificate_list.html"
+    export_name = "certificates"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -30,6 +32,28 @@ class CertificateListView(OrganizationMixin, TemplateView):
             certificates=certificates, may_manage=self.can(Capability.MANAGE_CERTIFICATION)
         )
         return context
+
+    def export_table(self, context, table):
+        header = [
+            _("Number"),
+            _("Edition"),
+            _("Certification body"),
+            _("Decision"),
+            _("Expires"),
+            _("Validity"),
+        ]
+        rows = (
+            [
+                c.number,
+                c.get_edition_display(),
+                str(c.certification_body) if c.certification_body_id else "",
+                c.decision_date,
+                c.expires_on,
+                str(c.current_validity.label),
+            ]
+            for c in context["certificates"]
+        )
+        return header, rows
 
 
 class CertificateCreateView(OrganizationMixin, FormView):

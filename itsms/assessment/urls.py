@@ -4,6 +4,7 @@ the root urls)."""
 from django.urls import path
 
 from . import api, views
+from .views import workbook as import_views
 
 org = "o/<slug:org_slug>/"
 
@@ -17,6 +18,21 @@ urlpatterns = [
         name="assessment_bulk_assign",
     ),
     path(org + "assessment/<int:pk>/", views.AssessmentRowView.as_view(), name="assessment_row"),
+    path(
+        org + "assessment/workbook/",
+        import_views.AssessmentWorkbookView.as_view(),
+        name="assessment_workbook",
+    ),
+    path(
+        org + "assessment/import/",
+        import_views.AssessmentImportView.as_view(),
+        name="assessment_import",
+    ),
+    path(
+        org + "assessment/import/<int:pk>/",
+        import_views.ImportPreviewView.as_view(),
+        name="assessment_import_preview",
+    ),
     path(org + "my-work/", views.MyWorkView.as_view(), name="my_work"),
     path(org + "dashboard/", views.DashboardView.as_view(), name="dashboard"),
     path(

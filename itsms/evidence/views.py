@@ -4,8 +4,6 @@ versions, document control, soft delete and restore, CSV export, verified downlo
 
 from __future__ import annotations
 
-import csv
-
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -19,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
 from itsms.models import DocumentStatus, Evidence, EvidenceVersion, Organization
-from itsms.shared import permissions, versioning
+from itsms.shared import exports, permissions, versioning
 from itsms.shared.permissions import Capability
 from itsms.shared.views import SAFE_METHODS, OrganizationMixin
 
@@ -109,18 +107,23 @@ def filtered_register(view) -> tuple[EvidenceFilterSet, bool]:
     return filterset, deleted
 
 
-class EvidenceListView(EvidenceMixin, TemplateView):
+class EvidenceListView(exports.ExportMixin, EvidenceMixin, TemplateView):
     """The evidence register: filter, sort, export; upload from here."""
 
     template_name = "itsms/evidence/list.html"
     filterset_classes = (EvidenceFilterSet,)
+    export_name = "evidence"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset, deleted = filtered_register(self)
+        context["filterset"] = filterset
         queryset = filterset.qs if filterset.is_bound else filterset.queryset
         if not (filterset.is_bound and filterset.form.cleaned_data.get("sort")):
             queryset = queryset.order_by("title", "pk")
+        if self.exporting:
+            context["export_rows"] = queryset
+            return context
         page = Paginator(queryset, PAGE_SIZE).get_page(self.request.GET.get("page"))
         members = list(selectors.members(self.organization))
         form = filterset.form
@@ -151,9 +154,12 @@ class EvidenceListView(EvidenceMixin, TemplateView):
         )
         return context
 
+    def export_table(self, context, table):
+        return evidence_table(context["export_rows"])
+
 
 class EvidenceExportView(EvidenceMixin, View):
-    """The register, as filtered, as CSV (UTF-8 with BOM so Excel reads Chinese)."""
+    """The register, as filtered, as CSV (the address of before ``?export=``; same file)."""
 
     filterset_classes = (EvidenceFilterSet,)
 
@@ -162,27 +168,30 @@ class EvidenceExportView(EvidenceMixin, View):
         if filterset.is_bound and not filterset.is_valid():
             return filter_errors_response(filterset)
         rows = filterset.qs if filterset.is_bound else filterset.queryset.order_by("title")
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = downloads.content_disposition(
-            f"evidence-{self.organization.slug}.csv"
+        header, lines = evidence_table(rows)
+        return exports.table_response(
+            fmt="csv", basename=f"evidence-{self.organization.slug}", header=header, rows=lines
         )
-        response.write("\ufeff")
-        writer = csv.writer(response)
-        has_links = selectors.linkable_model("processes") is not None
-        header = [
-            _("Title"),
-            _("Kind"),
-            _("Status"),
-            _("Owner"),
-            _("Confidentiality"),
-            _("Effective date"),
-            _("Review by"),
-            _("Clauses"),
-        ]
-        if has_links:
-            header += [_("Processes"), _("Services")]
-        header += [_("Version"), _("File name"), _("SHA-256"), _("Approved by"), _("Approved")]
-        writer.writerow(header)
+
+
+def evidence_table(rows):
+    """The register's rows as an export table: header and lines."""
+    has_links = selectors.linkable_model("processes") is not None
+    header = [
+        _("Title"),
+        _("Kind"),
+        _("Status"),
+        _("Owner"),
+        _("Confidentiality"),
+        _("Effective date"),
+        _("Review by"),
+        _("Clauses"),
+    ]
+    if has_links:
+        header += [_("Processes"), _("Services")]
+    header += [_("Version"), _("File name"), _("SHA-256"), _("Approved by"), _("Approved")]
+
+    def lines():
         for e in rows:
             version = e.current_version
             line = [
@@ -191,8 +200,8 @@ class EvidenceExportView(EvidenceMixin, View):
                 e.get_status_display(),
                 e.owner.email if e.owner else "",
                 e.get_confidentiality_display(),
-                e.effective_date.isoformat() if e.effective_date else "",
-                e.review_by.isoformat() if e.review_by else "",
+                e.effective_date,
+                e.review_by,
                 " ".join(c.number for c in e.clauses.all()),
             ]
             if has_links:
@@ -205,22 +214,17 @@ class EvidenceExportView(EvidenceMixin, View):
                 version.original_name if version else "",
                 version.sha256 if version else "",
                 e.approved_by.email if e.approved_by else "",
-                e.approved_at.isoformat(timespec="minutes") if e.approved_at else "",
+                e.approved_at,
             ]
-            writer.writerow([_csv_safe(v) for v in line])
-        return response
+            yield line
+
+    return header, lines()
 
 
 def filter_errors_response(filterset):
     """400 naming each refused filter, for a download that has no page to show them on."""
     lines = [f"{field.label}: {error}" for field in filterset.form for error in field.errors]
     return HttpResponse("\n".join(lines), status=400, content_type="text/plain; charset=utf-8")
-
-
-def _csv_safe(value):
-    """Neutralise spreadsheet formulas in user text (CSV injection)."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 class EvidenceUploadView(EvidenceMixin, TemplateView):

@@ -10,6 +10,7 @@ from .evidence import (
     EvidenceKind,
     EvidenceVersion,
 )
+from .imports import ImportKind, ImportPreview, PreviewState, RowOutcome
 from .notifications import Notification, NotificationPreference
 from .snapshots import ReadinessSnapshot
 from .standards import Clause, ClauseCorrelation, EditionChange, Standard
@@ -18,6 +19,10 @@ from .users import User
 
 __all__ = [
     "ApiToken",
+    "ImportKind",
+    "ImportPreview",
+    "PreviewState",
+    "RowOutcome",
     "ReadinessSnapshot",
     "Confidentiality",
     "DocumentStatus",

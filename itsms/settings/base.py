@@ -320,6 +320,9 @@ REMINDER_QUEUE_LEASE_MINUTES = env.int("REMINDER_QUEUE_LEASE_MINUTES", default=1
 
 # Evidence documents: the largest file accepted, checked before anything is stored.
 EVIDENCE_MAX_UPLOAD_MB = env.int("EVIDENCE_MAX_UPLOAD_MB", default=50)
+#: An import workbook larger than this is read by a Celery task, its preview page polling the
+#: progress (smaller ones are read during the upload).
+IMPORT_BACKGROUND_BYTES = env.int("IMPORT_BACKGROUND_BYTES", default=256 * 1024)
 # The largest total of all files of one upload (a request with a larger declared body gets 413
 # before it is read).
 EVIDENCE_MAX_UPLOAD_TOTAL_MB = env.int("EVIDENCE_MAX_UPLOAD_TOTAL_MB", default=200)

@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
+from itsms.shared.exports import ExportMixin
 from itsms.shared.views import OrganizationMixin
 
 from .. import exports, selectors, services
@@ -19,10 +20,11 @@ from ..permissions import MANAGE, may_manage_services
 from .common import ObjectMixin, add_errors, history_rows
 
 
-class ServiceListView(OrganizationMixin, TemplateView):
-    """Every service of the portfolio, whatever its status, filterable."""
+class ServiceListView(ExportMixin, OrganizationMixin, TemplateView):
+    """Every service of the portfolio, whatever its status, filterable; exported as filtered."""
 
     model = Service
+    export_name = "services"
     template_name = "processes/service_list.html"
     filterset_classes = (ServiceFilterSet,)
 
@@ -40,6 +42,32 @@ class ServiceListView(OrganizationMixin, TemplateView):
             statuses=Service.Status.choices,
         )
         return context
+
+    def export_table(self, context, table):
+        header = [
+            _("Service"),
+            _("Status"),
+            _("Description"),
+            _("Customers"),
+            _("Owner"),
+            _("Availability target (%)"),
+            _("SLA targets"),
+            _("Supporting processes"),
+        ]
+        rows = (
+            [
+                s.name,
+                s.get_status_display(),
+                s.description,
+                s.customers,
+                s.owner.email if s.owner else "",
+                s.availability_target,
+                " ".join(t.priority for t in s.sla_targets.all()),
+                " ".join(p.clause.number for p in s.processes.all()),
+            ]
+            for s in context["services"]
+        )
+        return header, rows
 
 
 class ServiceCatalogueView(OrganizationMixin, TemplateView):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from itsms.shared import versioning
+from itsms.shared.exports import ExportMixin
 from itsms.shared.permissions import Capability
 from itsms.shared.views import OrganizationMixin
 
@@ -46,10 +47,11 @@ def _group_by_chapter(instances):
     return groups
 
 
-class ProcessListView(OrganizationMixin, TemplateView):
-    """The organisation's clause-8 processes: status, maturity, owner, KPIs."""
+class ProcessListView(ExportMixin, OrganizationMixin, TemplateView):
+    """The clause-8 processes: status, maturity, owner, KPIs; exported as filtered."""
 
     model = ProcessInstance
+    export_name = "processes"
     template_name = "processes/process_list.html"
     filterset_classes = (ProcessInstanceFilterSet,)
 
@@ -73,8 +75,24 @@ class ProcessListView(OrganizationMixin, TemplateView):
             filterset=filterset,
             groups=_group_by_chapter(instances),
             process_count=len(instances),
+            instances=instances,
         )
         return context
+
+    def export_table(self, context, table):
+        header = [_("Clause"), _("Process"), _("Status"), _("Maturity"), _("Owner"), _("KPIs")]
+        rows = (
+            [
+                p.clause.number,
+                p.clause.title,
+                p.get_status_display(),
+                p.maturity,
+                p.owner.email if p.owner else "",
+                p.kpi_count,
+            ]
+            for p in context["instances"]
+        )
+        return header, rows
 
 
 class ProcessDetailView(ObjectMixin, OrganizationMixin, TemplateView):

@@ -40,6 +40,7 @@ ALLOWED_PATTERNS = {
     r"\btestserver\b": "the site's domain (the test client's host)",
     r"\bv\d+\b": "version marks of evidence files (v1, v2)",
     r"Authorization: Token <key>": "the HTTP header an API client sends, literally",
+    r"\bYYYY-MM-DD\b": "the date format a spreadsheet cell must follow, written literally",
 }
 ALLOWED_WORDS = {
     # Abbreviations Chinese ITSM practice and GB/T 24405 readers write in Latin letters.
@@ -56,6 +57,8 @@ ALLOWED_WORDS = {
     "HLS": "高阶结构（HLS）, as in zh-terms.md",
     "PDF": "file format",
     "CSV": "file format",
+    "XLSX": "file format (Excel workbook)",
+    "Excel": "the spreadsheet program's name, written so in Chinese (Excel 工作簿)",
     "API": "the programming interface",
     "ID": "identifier",
     "iCal": "calendar feed format",

@@ -15,6 +15,7 @@ from itsms.models import (
     Evidence,
     EvidenceVersion,
     GapAssessment,
+    ImportPreview,
     Invitation,
     Membership,
     Notification,
@@ -99,7 +100,17 @@ def _snapshot(org, marker):
     )
 
 
+def _import_preview(org, marker):
+    return ImportPreview.objects.create(
+        organization=org,
+        kind="gap_assessment",
+        file_name=f"{marker}-gap.xlsx",
+        rows=[{"line": 2, "key": "4.1", "outcome": "refused", "changes": {}, "reason": marker}],
+    )
+
+
 BUILDERS = {
+    ImportPreview: _import_preview,
     Membership: _membership,
     Invitation: _invitation,
     GapAssessment: _gap_assessment,

@@ -7,6 +7,7 @@ from django.views.generic import TemplateView, View
 
 from itsms.models import Invitation, Membership
 from itsms.shared import permissions
+from itsms.shared.exports import ExportMixin
 from itsms.shared.permissions import Capability
 from itsms.shared.views import OrganizationMixin
 from itsms.tenancy import services
@@ -19,12 +20,13 @@ def _error_text(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
-class MemberListView(OrganizationMixin, TemplateView):
+class MemberListView(ExportMixin, OrganizationMixin, TemplateView):
     """Members with their roles; managers also see pending invitations and invite more."""
 
     capability = Capability.VIEW_MEMBERS
     write_capability = Capability.MANAGE_MEMBERS
     template_name = "itsms/member_list.html"
+    export_name = "members"
 
     def get_context_data(self, form=None, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -40,6 +42,14 @@ class MemberListView(OrganizationMixin, TemplateView):
             context["settings_ttl"] = settings.INVITATION_TTL_DAYS
             context["role_choices"] = [c for c in permissions.Role.choices if c[0] in grantable]
         return context
+
+    def export_table(self, context, table):
+        header = [_("Name"), _("Email"), _("Role")]
+        rows = (
+            [m.user.get_full_name(), m.user.email, m.get_role_display()]
+            for m in context["memberships"]
+        )
+        return header, rows
 
     def post(self, request, *args, **kwargs):
         """Send an invitation."""

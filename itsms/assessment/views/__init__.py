@@ -20,10 +20,10 @@ from itsms.shared.views import OrganizationMixin
 from itsms.standards.reference import PRIMARY
 from itsms.tenancy.selectors import members_of
 
-from . import dashboard, readiness, services
-from . import selectors as gap
-from .filters import ClauseAssessmentFilterSet
-from .forms import BulkAssignForm, ClauseAssessmentForm
+from .. import dashboard, readiness, services
+from .. import selectors as gap
+from ..filters import ClauseAssessmentFilterSet
+from ..forms import BulkAssignForm, ClauseAssessmentForm
 
 
 def headings():
@@ -291,7 +291,7 @@ class ReadinessReportView(OrganizationMixin, View):
         from django.http import HttpResponse
         from django.utils.text import slugify
 
-        from .reports import readiness_report_pdf
+        from ..reports import readiness_report_pdf
 
         pdf = readiness_report_pdf(self.organization, language=request.GET.get("lang") or None)
         response = HttpResponse(pdf, content_type="application/pdf")
@@ -309,7 +309,7 @@ class PortfolioView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         from django.core.paginator import Paginator
 
-        from .portfolio import PAGE_SIZE, portfolio_rows
+        from ..portfolio import PAGE_SIZE, portfolio_rows
 
         context = super().get_context_data(**kwargs)
         query = self.request.GET.get("q", "").strip()[:100]
