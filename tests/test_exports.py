@@ -26,6 +26,11 @@ LIST_PAGES = {
     "processes:process_list": [("main", {"mine": "true"})],
     "audits:audit_list": [("main", {"year": "1999"}), ("actions", {"grade": "major"})],
     "certification:certificate_list": [("main", None)],
+    "sms:risk_list": [("main", {"q": "zzz-no-such-record"})],
+    "sms:objective_list": [("main", {"q": "zzz-no-such-record"})],
+    "sms:supplier_list": [("main", {"q": "zzz-no-such-record"})],
+    "sms:agreement_list": [("main", {"q": "zzz-no-such-record"})],
+    "sms:improvement_list": [("main", {"q": "zzz-no-such-record"})],
 }
 #: list-like routes that are not registers of the organisation, with the reason
 NOT_REGISTERS = {

@@ -210,7 +210,13 @@ def test_the_csv_follows_the_filters_and_neutralises_formulas(client, org_a, adm
     assert len(rows) == 2
     assert rows[1][rows[0].index("Title")] == '\'=HYPERLINK("http://evil")'
     listed = client.get(url("risk_list", org_a), {"category": "information_security"})
-    assert "category=information_security" in listed.context["csv_url"]
+    links = dict(listed.context["export_links"]["main"])
+    assert "category=information_security" in links["CSV"]
+    assert "category=information_security" in links["XLSX"]
+    exported = client.get(
+        url("risk_list", org_a), {"category": "information_security", "export": "csv"}
+    )
+    assert exported.content == response.content
 
 
 def test_a_contributor_edits_what_they_own_and_cannot_hand_it_on(client, org_a, admin, members):

@@ -17,10 +17,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
+from itsms.shared import exports as shared_exports
 from itsms.shared import versioning
 from itsms.shared.views import OrganizationMixin
 
-from .. import exports, permissions
+from .. import permissions
 from ..history import history_of
 from ..registers import register_of
 from ..services import StaleEdit
@@ -103,8 +104,25 @@ class FilteredMixin:
         return filterset.qs if filterset.is_valid() else filterset.queryset.none()
 
 
-class RecordListView(FilteredMixin, RegisterMixin, TemplateView):
-    """One page of a register's filtered rows, with the query kept across pages."""
+def export_rows(columns, records):
+    """The register's columns (``sms.exports``) as a header and rows for the shared helper."""
+    header = [str(label) for label, _value in columns]
+    return header, ([value(record) for _label, value in columns] for record in records)
+
+
+class RecordListView(shared_exports.ExportMixin, FilteredMixin, RegisterMixin, TemplateView):
+    """One page of a register's filtered rows, with the query kept across pages; with
+    ``?export=csv|xlsx`` every filtered row as a file (``itsms.shared.exports``)."""
+
+    def columns(self):
+        raise NotImplementedError
+
+    @property
+    def export_name(self):
+        return self.register.key
+
+    def export_table(self, context, table):
+        return export_rows(self.columns(), self.prepare(list(self.rows())))
 
     def prepare(self, rows):
         """Hook for per-row values computed in Python (none by default)."""
@@ -119,15 +137,11 @@ class RecordListView(FilteredMixin, RegisterMixin, TemplateView):
             record.review_overdue = record.is_review_overdue(today)
         query = self.request.GET.copy()
         query.pop("page", None)
-        csv_url = reverse(
-            self.register.url_name("csv"), kwargs={"org_slug": self.organization.slug}
-        )
         context.update(
             filterset=self.filterset(),
             page_obj=page,
             records=self.prepare(records),
             query=query.urlencode(),
-            csv_url=f"{csv_url}?{query.urlencode()}" if query else csv_url,
             today=today,
         )
         return context
@@ -151,9 +165,14 @@ class RecordCsvView(FilteredMixin, RegisterMixin, View):
                 for error in messages
             )
             return HttpResponseBadRequest(errors, content_type="text/plain; charset=utf-8")
-        rows = self.prepare(list(self.rows()))
-        filename = f"{self.register.key}-{self.organization.slug}.csv"
-        return exports.csv_response(self.columns(), rows, filename)
+        header, rows = export_rows(self.columns(), self.prepare(list(self.rows())))
+        return shared_exports.table_response(
+            fmt="csv",
+            basename=f"{self.register.key}-{self.organization.slug}",
+            header=header,
+            rows=rows,
+            title=self.register.key,
+        )
 
 
 class RecordDetailView(ObjectMixin, RegisterMixin, TemplateView):

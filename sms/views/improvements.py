@@ -18,6 +18,9 @@ class ImprovementRowsMixin:
     def selector(self, queryset):
         return selectors.improvement_list(queryset)
 
+    def columns(self):
+        return exports.improvement_columns()
+
 
 class ImprovementListView(ImprovementRowsMixin, RecordListView):
     template_name = "sms/improvement_list.html"
@@ -29,8 +32,7 @@ class ImprovementListView(ImprovementRowsMixin, RecordListView):
 
 
 class ImprovementCsvView(ImprovementRowsMixin, RecordCsvView):
-    def columns(self):
-        return exports.improvement_columns()
+    """The old CSV address; the list page's export gives the same file."""
 
 
 class ImprovementDetailView(RecordDetailView):
