@@ -3,6 +3,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from itsms.shared.forms import Form
+
 from .catalogue import CHAPTERS
 from .models import Kpi, KpiValue, ProcessInstance, ProcessStatus, Service
 
@@ -56,6 +58,7 @@ class KpiValueFilterSet(django_filters.FilterSet):
     class Meta:
         model = KpiValue
         fields = ["kpi", "since", "until"]
+        form = Form  # the dates in ISO 8601, whatever the language
 
 
 class ServiceFilterSet(django_filters.FilterSet):

@@ -2,8 +2,10 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from itsms.shared.forms import IsoDatesMixin
 
-class EmailAuthenticationForm(AuthenticationForm):
+
+class EmailAuthenticationForm(IsoDatesMixin, AuthenticationForm):
     """Sign in with an email address (the username field holds the email)."""
 
     username = forms.EmailField(
