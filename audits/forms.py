@@ -97,8 +97,8 @@ class AuditForm(ModelForm):
             f"{p.clause.number} {p.clause.title}"
         )
         self.fields["scope_services"].queryset = Service.objects.filter(organization=organization)
-        if self.instance.pk and not self.is_bound:
-            self.initial["version"] = self.instance.version
+        if self.instance.pk:
+            self.initial.setdefault("version", self.instance.version)
 
 
 class AssignForm(Form):
@@ -149,6 +149,7 @@ class NoteForm(ModelForm):
         widgets = {"text": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "note-%s")  # beside the finding form on the audit page
         super().__init__(*args, **kwargs)
         self.fields["clause"].queryset = _clauses()
         self.fields["clause"].label_from_instance = lambda c: f"{c.number} {c.title}"
@@ -182,8 +183,8 @@ class FindingForm(ModelForm):
         self.fields["clause"].queryset = _clauses()
         self.fields["clause"].label_from_instance = lambda c: f"{c.number} {c.title}"
         self.fields["clause"].help_text = _("Required for a nonconformity.")
-        if self.instance.pk and not self.is_bound:
-            self.initial["version"] = self.instance.version
+        if self.instance.pk:
+            self.initial.setdefault("version", self.instance.version)
 
 
 class ClosingMeetingForm(Form):

@@ -16,8 +16,8 @@ from django.utils import translation
 from itsms.shared.forms import (
     Form,
     IsoDateInput,
-    IsoDatesMixin,
     IsoDateTimeInput,
+    RoundTripMixin,
 )
 
 from .harness.forms import label, project_filtersets, project_forms
@@ -26,9 +26,9 @@ LANGUAGES = ["en", "zh-hans"]
 
 
 def test_every_form_of_the_project_is_built_on_the_iso_base():
-    missing = [label(c) for c in project_forms() if not issubclass(c, IsoDatesMixin)]
+    missing = [label(c) for c in project_forms() if not issubclass(c, RoundTripMixin)]
     assert not missing, (
-        "Build these forms on itsms.shared.forms.Form / ModelForm (or IsoDatesMixin), "
+        "Build these forms on itsms.shared.forms.Form / ModelForm (or RoundTripMixin), "
         f"so their dates render and parse as ISO 8601 in every language: {missing}"
     )
 
@@ -99,7 +99,7 @@ def test_seconds_are_kept_when_a_time_has_them():
 
 
 def test_a_hidden_date_is_left_hidden():
-    class Hidden(IsoDatesMixin, forms.Form):
+    class Hidden(RoundTripMixin, forms.Form):
         day = forms.DateField(widget=forms.HiddenInput)
 
     form = Hidden(initial={"day": datetime.date(2026, 11, 22)})
@@ -112,7 +112,7 @@ def test_every_date_filter_of_every_filterset_takes_iso():
         model = filterset_class._meta.model
         with translation.override("zh-hans"):
             form = filterset_class(data=None, queryset=model._default_manager.none()).form
-            assert isinstance(form, IsoDatesMixin) or not any(
+            assert isinstance(form, RoundTripMixin) or not any(
                 isinstance(f, forms.DateField | forms.DateTimeField) for f in form.fields.values()
             ), f"{label(filterset_class)}: set Meta.form = itsms.shared.forms.Form"
             for name, field in form.fields.items():

@@ -1,15 +1,19 @@
-"""The base of every form of the project: dates and times travel as ISO 8601, in any language.
+"""The base of every form of the project: what a form renders comes back unchanged.
 
-A browser's ``<input type="date">`` takes and sends ``2026-11-22`` and nothing else; given the
-language's input format (``2026/11/22`` in Chinese) it shows an empty field, and the next save
-clears the date. So every date and datetime field of every form renders and parses ISO values
-whatever the active language, through one widget of each kind; what a person *reads* (lists,
-history, PDFs) still follows the language.
+- Dates and times travel as ISO 8601, in any language. A browser's ``<input type="date">``
+  takes and sends ``2026-11-22`` and nothing else; given the language's input format
+  (``2026/11/22`` in Chinese) it shows an empty field, and the next save clears the date. So
+  every date and datetime field of every form renders and parses ISO values whatever the
+  active language, through one widget of each kind; what a person *reads* (lists, history,
+  PDFs) still follows the language.
+- A browser sends a textarea's lines ending in CRLF: they are stored as they were (LF), so a
+  text saved unchanged is unchanged.
 
 Every form of the project subclasses :class:`Form` or :class:`ModelForm` (or mixes in
-:class:`IsoDatesMixin`): a date or datetime field then gets the ISO widget and ISO parsing
+:class:`RoundTripMixin`): a date or datetime field then gets the ISO widget and ISO parsing
 without being declared with it, including fields a subclass adds in its ``__init__``.
-``tests/test_forms_iso_dates.py`` fails when a form of the project is not built on them.
+``tests/test_forms_iso_dates.py`` fails when a form of the project is not built on them, and
+``tests/test_forms_round_trip.py`` submits every form as its page renders it.
 """
 
 from __future__ import annotations
@@ -79,11 +83,23 @@ def iso_field(field: forms.Field) -> forms.Field:
     return field
 
 
-class IsoDatesMixin:
-    """Every date and datetime field of the form renders and parses ISO 8601 (see the module)."""
+def _lf(value):
+    return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
+class RoundTripMixin:
+    """ISO dates and times, and LF line endings, for every field of the form (see the module)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.is_bound and self.data:
+            data = self.data.copy()
+            if hasattr(data, "setlist"):
+                for key in list(data):
+                    data.setlist(key, [_lf(v) for v in data.getlist(key)])
+            else:
+                data = {key: _lf(value) for key, value in data.items()}
+            self.data = data
         for field in self.fields.values():
             iso_field(field)
 
@@ -96,9 +112,9 @@ class IsoDatesMixin:
         return super().__getitem__(name)
 
 
-class Form(IsoDatesMixin, forms.Form):
+class Form(RoundTripMixin, forms.Form):
     """The base of the project's plain forms."""
 
 
-class ModelForm(IsoDatesMixin, forms.ModelForm):
+class ModelForm(RoundTripMixin, forms.ModelForm):
     """The base of the project's model forms."""
