@@ -7,6 +7,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from itsms.shared.filters import FilterSet
+
 from . import rules
 from .models import (
     ActionState,
@@ -19,8 +21,8 @@ from .models import (
 )
 from .models.finding import NONCONFORMITIES
 
-#: The states in which a corrective action is late once its response deadline has passed.
-AWAITING_RESPONSE = (ActionState.DRAFT, ActionState.RETURNED, ActionState.SUBMITTED)
+#: The states in which the organisation still owes its plan.
+AWAITING_RESPONSE = (ActionState.DRAFT, ActionState.RETURNED)
 
 
 class IntegerFilter(django_filters.NumberFilter):
@@ -50,7 +52,7 @@ class _OrganizationDayMixin:
         return organization.local_today() if organization else timezone.localdate()
 
 
-class AuditFilterSet(django_filters.FilterSet):
+class AuditFilterSet(FilterSet):
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=AuditKind.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=AuditStatus.choices)
     year = IntegerFilter(
@@ -65,7 +67,7 @@ class AuditFilterSet(django_filters.FilterSet):
         fields = ["kind", "status", "year", "certification_body"]
 
 
-class FindingFilterSet(django_filters.FilterSet):
+class FindingFilterSet(FilterSet):
     audit = IntegerFilter(label=_("Audit (id)"), field_name="audit_id")
     grade = django_filters.ChoiceFilter(label=_("Grade"), choices=Grade.choices)
     clause = django_filters.CharFilter(
@@ -126,7 +128,17 @@ def response_deadline_expression(path: str = "finding__audit"):
     )
 
 
-class CorrectiveActionFilterSet(_OrganizationDayMixin, django_filters.FilterSet):
+def overdue_q(today) -> Q:
+    """``CorrectiveAction.is_overdue`` in SQL, on a queryset with the ``response_due`` alias:
+    the deadline has passed and the plan is still owed, or was submitted after the deadline
+    and is not accepted yet. A plan submitted in time is not overdue."""
+    passed = Q(response_due__lt=today)
+    owed = Q(state__in=AWAITING_RESPONSE)
+    late = Q(state=ActionState.SUBMITTED, submitted_on__gt=F("response_due"))
+    return passed & (owed | late)
+
+
+class CorrectiveActionFilterSet(_OrganizationDayMixin, FilterSet):
     state = django_filters.ChoiceFilter(label=_("State"), choices=ActionState.choices)
     audit = IntegerFilter(label=_("Audit (id)"), field_name="finding__audit_id")
     grade = django_filters.ChoiceFilter(
@@ -137,7 +149,10 @@ class CorrectiveActionFilterSet(_OrganizationDayMixin, django_filters.FilterSet)
     overdue = django_filters.BooleanFilter(
         label=_("Overdue"),
         method="filter_overdue",
-        help_text=_("Response deadline passed and the plan not accepted yet"),
+        help_text=_(
+            "Response deadline passed and no plan submitted in time (none yet, returned, "
+            "or submitted late and not accepted)"
+        ),
     )
 
     class Meta:
@@ -145,13 +160,10 @@ class CorrectiveActionFilterSet(_OrganizationDayMixin, django_filters.FilterSet)
         fields = ["state", "audit", "grade", "overdue"]
 
     def filter_overdue(self, queryset, name, value):
-        today = self.today()
         queryset = queryset.alias(response_due=response_deadline_expression())
+        overdue = overdue_q(self.today())
+        # A NULL deadline (no closing meeting) is never late; filter() with ~Q on a nullable
+        # comparison would drop those rows, so the negation goes through the primary key.
         if value:
-            return queryset.filter(state__in=AWAITING_RESPONSE, response_due__lt=today)
-        # Spelled out rather than exclude(): a NULL deadline (no closing meeting) is not late.
-        return queryset.filter(
-            ~Q(state__in=AWAITING_RESPONSE)
-            | Q(response_due__isnull=True)
-            | Q(response_due__gte=today)
-        )
+            return queryset.filter(overdue)
+        return queryset.exclude(pk__in=queryset.filter(overdue).values("pk"))

@@ -10,7 +10,9 @@ from django.utils.translation import gettext as _
 
 from itsms.models import Membership, User
 from itsms.shared import permissions as core_permissions
+from itsms.shared import versioning
 from itsms.shared.history import save_recorded as _save
+from itsms.shared.versioning import ANY
 
 from .models import (
     ActionState,
@@ -24,26 +26,20 @@ from .models import (
 )
 from .permissions import LEAD_PERM, RECORD_PERM
 
-
-class StaleEdit(Exception):
-    """Someone saved this since it was loaded; nothing was overwritten."""
+#: A stale version (``itsms.shared.versioning``): the API answers 409, pages show the conflict.
+StaleEdit = versioning.StaleVersion
 
 
 def _check_version(locked, version, what):
-    if version is not None and int(version) != locked.version:
-        raise StaleEdit(
-            _(
-                "%(what)s was changed by someone else since you opened it; nothing was "
-                "overwritten. Reload to see their change."
-            )
-            % {"what": what}
-        )
+    versioning.check(locked, version, what)
 
 
 @transaction.atomic
 def audit_create(
     *, organization, actor, scope_clauses=(), scope_processes=(), scope_services=(), **fields
 ) -> Audit:
+    # Serialise numbering (A1, A2, …) per organisation.
+    type(organization).objects.select_for_update().filter(pk=organization.pk).first()
     audit = _save(Audit(organization=organization, created_by=actor, **fields), actor)
     audit.scope_clauses.set(scope_clauses)
     audit.scope_processes.set(scope_processes)
@@ -56,7 +52,7 @@ def audit_update(
     *,
     audit: Audit,
     actor,
-    version=None,
+    version=ANY,
     scope_clauses=None,
     scope_processes=None,
     scope_services=None,
@@ -172,7 +168,7 @@ def finding_record(*, audit: Audit, actor, evidence=(), **fields) -> Finding:
 
 
 @transaction.atomic
-def finding_update(*, finding: Finding, actor, version=None, evidence=None, **fields) -> Finding:
+def finding_update(*, finding: Finding, actor, version=ANY, evidence=None, **fields) -> Finding:
     _ensure_open(finding.audit)
     locked = Finding.objects.select_for_update(of=("self",)).get(pk=finding.pk)
     _check_version(locked, version, locked.reference)
@@ -196,6 +192,25 @@ def _ensure_action(finding: Finding, actor) -> CorrectiveAction:
 
 
 @transaction.atomic
+def opening_meeting_record(*, audit: Audit, actor, held_on) -> Audit:
+    """Record the opening meeting (each stage has its own): the audit is under way."""
+    locked = Audit.objects.select_for_update(of=("self",)).get(pk=audit.pk)
+    if locked.status == AuditStatus.CLOSED:
+        raise ValidationError(_("The audit is closed."))
+    if held_on > locked.organization.local_today():
+        raise ValidationError({"held_on": _("The opening meeting cannot be in the future.")})
+    if locked.closing_meeting_on and held_on > locked.closing_meeting_on:
+        raise ValidationError({"held_on": _("The opening meeting is after the closing meeting.")})
+    locked.opening_meeting_on = held_on
+    # Findings recorded before the meeting was entered may have set an earlier start.
+    locked.actual_start = min(locked.actual_start or held_on, held_on)
+    if locked.status == AuditStatus.PLANNED:
+        locked.status = AuditStatus.IN_PROGRESS
+    locked.version += 1
+    return _save(locked, actor)
+
+
+@transaction.atomic
 def closing_meeting_record(*, audit: Audit, actor, held_on) -> Audit:
     """Record the closing meeting: it fixes every nonconformity's response deadline."""
     locked = Audit.objects.select_for_update(of=("self",)).get(pk=audit.pk)
@@ -203,6 +218,8 @@ def closing_meeting_record(*, audit: Audit, actor, held_on) -> Audit:
         raise ValidationError(_("The audit is closed."))
     if held_on > locked.organization.local_today():
         raise ValidationError({"held_on": _("The closing meeting cannot be in the future.")})
+    if locked.opening_meeting_on and held_on < locked.opening_meeting_on:
+        raise ValidationError({"held_on": _("The closing meeting is before the opening meeting.")})
     if locked.actual_start and held_on < locked.actual_start:
         raise ValidationError({"held_on": _("The closing meeting is before the audit started.")})
     locked.closing_meeting_on = held_on
@@ -240,6 +257,9 @@ def audit_plan_next(*, audit: Audit, actor, planned_start, planned_end, title=No
         planned_start=planned_start,
         planned_end=planned_end,
         scope_sites=audit.scope_sites,
+        scope_statement=audit.scope_statement,
+        standard_edition=audit.standard_edition,
+        leads_to_decision=audit.leads_to_decision,
         objectives=audit.objectives,
         copied_from=audit,
         scope_clauses=list(audit.scope_clauses.all()),
@@ -278,7 +298,7 @@ def _check_evidence(organization, evidence):
 
 
 @transaction.atomic
-def action_update(*, action: CorrectiveAction, actor, version=None, evidence=None, **fields):
+def action_update(*, action: CorrectiveAction, actor, version=ANY, evidence=None, **fields):
     locked = CorrectiveAction.objects.select_for_update(of=("self",)).get(pk=action.pk)
     _check_version(locked, version, locked.finding.reference)
     _check_evidence(locked.organization, evidence)
@@ -302,7 +322,7 @@ def action_update(*, action: CorrectiveAction, actor, version=None, evidence=Non
     return locked
 
 
-def _transition(action, actor, allowed_from, to, version=None, **changes):
+def _transition(action, actor, allowed_from, to, version=ANY, **changes):
     locked = (
         CorrectiveAction.objects.select_for_update(of=("self",))
         .select_related("finding")
@@ -322,7 +342,7 @@ def _transition(action, actor, allowed_from, to, version=None, **changes):
 
 
 @transaction.atomic
-def action_submit(*, action, actor, version=None):
+def action_submit(*, action, actor, version=ANY):
     if not (action.root_cause.strip() and action.plan.strip()):
         raise ValidationError(_("Write the root-cause analysis and the plan before submitting."))
     return _transition(
@@ -332,11 +352,13 @@ def action_submit(*, action, actor, version=None):
         ActionState.SUBMITTED,
         version,
         submitted_at=timezone.now(),
+        # The day that counts against the response deadline, in the organisation's zone.
+        submitted_on=action.organization.local_today(),
     )
 
 
 @transaction.atomic
-def action_accept(*, action, actor, comment="", version=None):
+def action_accept(*, action, actor, comment="", version=ANY):
     return _transition(
         action,
         actor,
@@ -350,7 +372,7 @@ def action_accept(*, action, actor, comment="", version=None):
 
 
 @transaction.atomic
-def action_return(*, action, actor, comment, version=None):
+def action_return(*, action, actor, comment, version=ANY):
     if not comment.strip():
         raise ValidationError({"comment": _("Say what is missing when returning a plan.")})
     return _transition(
@@ -364,7 +386,7 @@ def action_return(*, action, actor, comment, version=None):
 
 
 @transaction.atomic
-def action_implemented(*, action, actor, version=None):
+def action_implemented(*, action, actor, version=ANY):
     return _transition(
         action,
         actor,
@@ -376,7 +398,7 @@ def action_implemented(*, action, actor, version=None):
 
 
 @transaction.atomic
-def action_verify(*, action, actor, comment="", version=None):
+def action_verify(*, action, actor, comment="", version=ANY):
     if not core_permissions.can_on(actor, RECORD_PERM, action.finding.audit):
         raise PermissionDenied(_("Only an auditor of this audit verifies."))
     return _transition(

@@ -14,3 +14,12 @@ class ItsmsConfig(AppConfig):
         from itsms.shared import hooks
 
         hooks.register_my_work(my_clauses)
+
+        from django.db.models.signals import post_save
+
+        from itsms.accounts.tokens import revoke_on_password_change
+        from itsms.models import User
+
+        post_save.connect(
+            revoke_on_password_change, sender=User, dispatch_uid="itsms.tokens.password_change"
+        )

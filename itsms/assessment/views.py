@@ -47,6 +47,7 @@ class AssessmentView(OrganizationMixin, TemplateView):
     costs the same few queries, and about the same time, at any organisation size."""
 
     template_name = "itsms/assessment/tree.html"
+    filterset_classes = (ClauseAssessmentFilterSet,)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
