@@ -1,10 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from itsms.models import NotificationPreference
 from itsms.shared.forms import Form, ModelForm
 from itsms.tenancy.selectors import members_of
 
-from .models import Certificate, CertificationProject, NotificationPreference
+from .models import Certificate, CertificationProject
 
 
 class ProjectForm(ModelForm):

@@ -25,7 +25,7 @@ from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from itsms.models import Clause, ClauseAssessment, Role
+from itsms.models import Clause, ClauseAssessment, NotificationPreference, Role
 
 from .factories import InvitationFactory, MembershipFactory, UserFactory
 from .harness import round_trip
@@ -48,7 +48,7 @@ class World:
         from audits import services as audits
         from audits.models import AuditAssignment, AuditKind, CertificationBody, Grade
         from certification import services as certification
-        from certification.models import CertificateEdition, NotificationPreference
+        from certification.models import CertificateEdition
         from itsms.assessment import services as gap
         from itsms.evidence import services as evidence
         from processes import services as processes
@@ -210,6 +210,16 @@ class World:
         )
         self.submitted_action = audits.action_submit(action=self.submitted_action, actor=consultant)
 
+        # An audit under way without its meetings yet (the opening meeting's form shows).
+        self.open_audit = audits.audit_create(
+            organization=org,
+            actor=consultant,
+            kind=AuditKind.INTERNAL,
+            title="Internal audit 内部审核",
+            planned_start=date(2026, 2, 2),
+            planned_end=date(2026, 2, 3),
+        )
+
         audits.assignment_add(
             audit=self.audit,
             actor=consultant,
@@ -267,7 +277,8 @@ class Reach:
     attrs: dict = field(default_factory=dict)  # more attributes telling the form apart
     button: str | None = None  # value of the submit button pressed (the first one when None)
     shows_values: bool = True  # the page shows the saved object's values (or defaults)
-    acts: dict = field(default_factory=dict)  # {model label: {fields its action changes}}
+    #: {model label: {fields its action changes}}; the field None: rows its action creates
+    acts: dict = field(default_factory=dict)
     user: str | None = Role.CONSULTANT  # None: an anonymous visitor
     initial: object = None  # World -> the values shown, for a form the page renders by hand
 
@@ -279,6 +290,16 @@ REACH = {
         posts_to=lambda w: reverse("login"),
         user=None,
         shows_values=False,
+    ),
+    "itsms.accounts.forms.PreferencesForm": Reach(
+        page=lambda w: w.url("itsms:account"),
+        posts_to=lambda w: w.url("itsms:account"),
+    ),
+    "itsms.accounts.forms.ApiTokenForm": Reach(
+        page=lambda w: w.url("itsms:account"),
+        posts_to=lambda w: w.url("itsms:api_token_create"),
+        shows_values=False,
+        acts={"itsms.ApiToken": {None}},  # creating a token is the form's action
     ),
     "itsms.assessment.forms.ClauseAssessmentForm": Reach(
         page=lambda w: w.org_url("itsms:assessment"),
@@ -308,7 +329,8 @@ REACH = {
         posts_to=lambda w: w.org_url("itsms:evidence_transition", pk=w.evidence.pk),
         button="in_review",
         shows_values=False,
-        acts={"itsms.Evidence": {"status", "status_note"}},
+        # Sending the item for review is the form's action; the reviewer is told.
+        acts={"itsms.Evidence": {"status", "status_note"}, "itsms.Notification": {None}},
     ),
     "itsms.evidence.forms.DeleteForm": Reach(
         page=lambda w: w.org_url("itsms:evidence_detail", pk=w.evidence.pk),
@@ -389,6 +411,12 @@ REACH = {
         posts_to=lambda w: w.org_url("audits:closing_meeting", pk=w.audit.pk),
         # Recording the meeting is the form's action: on the date it shows (today).
         acts={"audits.Audit": {"closing_meeting_on", "status"}},
+    ),
+    "audits.forms.OpeningMeetingForm": Reach(
+        page=lambda w: w.org_url("audits:audit_detail", pk=w.open_audit.pk),
+        posts_to=lambda w: w.org_url("audits:opening_meeting", pk=w.open_audit.pk),
+        # Recording the meeting is the form's action: on the date it shows (today).
+        acts={"audits.Audit": {"opening_meeting_on", "actual_start", "status"}},
     ),
     "audits.forms.PlanNextForm": Reach(
         page=lambda w: w.org_url("audits:audit_detail", pk=w.audit.pk),

@@ -10,7 +10,7 @@ from .evidence import (
     EvidenceKind,
     EvidenceVersion,
 )
-from .notifications import Notification
+from .notifications import Notification, NotificationPreference
 from .snapshots import ReadinessSnapshot
 from .standards import Clause, ClauseCorrelation, EditionChange, Standard
 from .tenancy import Invitation, Membership, Organization, Role, TenantModel
@@ -25,6 +25,7 @@ __all__ = [
     "EvidenceKind",
     "EvidenceVersion",
     "Notification",
+    "NotificationPreference",
     "ClauseAssessment",
     "GapAssessment",
     "OtherParty",
