@@ -2,19 +2,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from itsms.models import NotificationPreference
+from itsms.shared.forms import Form, ModelForm
 from itsms.tenancy.selectors import members_of
 
 from .models import Certificate, CertificationProject
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(ModelForm):
     class Meta:
         model = CertificationProject
         fields = ["certification_body", "target_stage1", "target_certificate"]
-        widgets = {
-            "target_stage1": forms.DateInput(attrs={"type": "date"}),
-            "target_certificate": forms.DateInput(attrs={"type": "date"}),
-        }
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
@@ -25,11 +22,9 @@ class ProjectForm(forms.ModelForm):
         )
 
 
-class StepForm(forms.Form):
+class StepForm(Form):
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False)
-    due_date = forms.DateField(
-        label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    due_date = forms.DateField(label=_("Due date"), required=False)
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -40,11 +35,11 @@ class StepForm(forms.Form):
         self.fields["owner"].label_from_instance = lambda u: u.get_full_name()
 
 
-class ItemForm(forms.Form):
+class ItemForm(Form):
     text = forms.CharField(label=_("New item"), max_length=300)
 
 
-class CertificateForm(forms.ModelForm):
+class CertificateForm(ModelForm):
     class Meta:
         model = Certificate
         fields = [
@@ -60,8 +55,6 @@ class CertificateForm(forms.ModelForm):
             "notes",
         ]
         widgets = {
-            "decision_date": forms.DateInput(attrs={"type": "date"}),
-            "issue_date": forms.DateInput(attrs={"type": "date"}),
             "scope": forms.Textarea(attrs={"rows": 2}),
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
@@ -80,7 +73,7 @@ class CertificateForm(forms.ModelForm):
         self.instance.organization = organization
 
 
-class PreferenceForm(forms.ModelForm):
+class PreferenceForm(ModelForm):
     class Meta:
         model = NotificationPreference
         fields = ["channel"]

@@ -100,7 +100,7 @@ def grow_assessment(org, actor, n):
 @pytest.mark.parametrize(
     "url_name,budget",
     [
-        ("itsms:assessment", 18),
+        ("itsms:assessment", 16),
         ("itsms:dashboard", 15),
         ("itsms:my_work", 16),
         ("itsms:portfolio", 10),

@@ -2,8 +2,10 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from itsms.shared.forms import Form, RoundTripMixin
 
-class EmailAuthenticationForm(AuthenticationForm):
+
+class EmailAuthenticationForm(RoundTripMixin, AuthenticationForm):
     """Sign in with an email address (the username field holds the email)."""
 
     username = forms.EmailField(
@@ -11,7 +13,7 @@ class EmailAuthenticationForm(AuthenticationForm):
     )
 
 
-class ApiTokenForm(forms.Form):
+class ApiTokenForm(Form):
     """A new API token: what it is for, and how long it lives."""
 
     EXPIRY_CHOICES = [
@@ -31,7 +33,7 @@ class ApiTokenForm(forms.Form):
     )
 
 
-class PreferencesForm(forms.Form):
+class PreferencesForm(Form):
     """How the user hears of notifications and reminders, and their time zone."""
 
     channel = forms.ChoiceField(

@@ -7,6 +7,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Confidentiality, DocumentStatus, EvidenceKind
+from ..shared.forms import Form
 from . import limits, selectors
 from .validation import ACCEPT
 
@@ -31,7 +32,7 @@ def _person_label(user):
     return user.get_full_name() or user.email
 
 
-class EvidenceMetadataForm(forms.Form):
+class EvidenceMetadataForm(Form):
     """What describes an evidence item: kind, owner, dates, links."""
 
     title = forms.CharField(label=_("Title"), max_length=255, required=False)
@@ -48,13 +49,11 @@ class EvidenceMetadataForm(forms.Form):
     effective_date = forms.DateField(
         label=_("Effective date"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("The audit period it belongs to; not the upload date."),
     )
     review_by = forms.DateField(
         label=_("Review by"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("After this date the evidence expires and stops counting."),
     )
     reviewer = forms.ModelChoiceField(label=_("Reviewer"), queryset=None, required=False)
@@ -152,7 +151,7 @@ class EvidenceUploadForm(EvidenceMetadataForm):
         return files
 
 
-class VersionUploadForm(forms.Form):
+class VersionUploadForm(Form):
     file = forms.FileField(
         label=_("File"), widget=forms.ClearableFileInput(attrs={"accept": ACCEPT})
     )
@@ -161,12 +160,12 @@ class VersionUploadForm(forms.Form):
     )
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(Form):
     status = forms.ChoiceField(label=_("New status"), choices=DocumentStatus.choices)
     note = forms.CharField(label=_("Note"), required=False, max_length=2000)
 
 
-class DeleteForm(forms.Form):
+class DeleteForm(Form):
     reason = forms.CharField(
         label=_("Why is it deleted?"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )

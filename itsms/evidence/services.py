@@ -177,6 +177,9 @@ def evidence_create(
         evidence.skip_history_when_saving = True
         evidence.save(update_fields=["current_version"])
         del evidence.skip_history_when_saving
+        # One creation record, holding the first version (else the next change of the item
+        # would read "current version: — → v1" in its history).
+        evidence.history.filter(history_type="+").update(current_version=version)
         _set_links(evidence, links)
     except Exception:
         storage.discard(stored_name)
