@@ -10,7 +10,9 @@ class ItsmsConfig(AppConfig):
     verbose_name = _("ITSMS core")
 
     def ready(self):
+        from itsms.accounts import signals
         from itsms.assessment.selectors import my_clauses
         from itsms.shared import hooks
 
         hooks.register_my_work(my_clauses)
+        signals.connect()

@@ -1,17 +1,55 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
+
+from . import selectors, services
 
 
 @login_required
 def account(request):
-    """The user's account: API token, password."""
+    """The user's account: password, second factors, sessions, API token."""
     token = Token.objects.filter(user=request.user).first()
     new_key = request.session.pop("new_api_token", None)
-    return render(request, "itsms/account.html", {"token": token, "new_key": new_key})
+    context = {"token": token, "new_key": new_key, **selectors.account_overview(request)}
+    return render(request, "itsms/account.html", context)
+
+
+@login_required
+@require_POST
+def session_end(request, session_id):
+    """Sign one of the user's own sessions out (another user's answers 404)."""
+    from allauth.usersessions.models import UserSession
+
+    session = UserSession.objects.filter(user_id=request.user.pk, pk=session_id).first()
+    if session is None:
+        raise Http404
+    current = session.session_key == request.session.session_key
+    services.session_end(request=request, session=session)
+    if current:
+        return redirect("login")
+    messages.success(request, _("That session was signed out."))
+    return redirect("itsms:account")
+
+
+@login_required
+@require_POST
+def sessions_end_others(request):
+    count = services.sessions_end_others(request=request, user=request.user)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d other session was signed out.",
+            "%(count)d other sessions were signed out.",
+            count,
+        )
+        % {"count": count},
+    )
+    return redirect("itsms:account")
 
 
 @login_required

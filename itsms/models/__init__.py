@@ -10,7 +10,9 @@ from .evidence import (
     EvidenceVersion,
 )
 from .notifications import Notification
+from .security import KnownDevice
 from .snapshots import ReadinessSnapshot
+from .sso import IdentityProvider, SSODomain
 from .standards import Clause, ClauseCorrelation, EditionChange, Standard
 from .tenancy import Invitation, Membership, Organization, Role, TenantModel
 from .users import User
@@ -23,6 +25,9 @@ __all__ = [
     "EvidenceKind",
     "EvidenceVersion",
     "Notification",
+    "IdentityProvider",
+    "KnownDevice",
+    "SSODomain",
     "ClauseAssessment",
     "GapAssessment",
     "OtherParty",
