@@ -145,4 +145,3 @@ def edition_changes() -> list[ChangeTopic]:
         change.clauses_2011 = [c for c in clauses if c.standard.code == EDITION_2011]
         topics[change.topic].changes.append(change)
     return [topic for topic in topics.values() if topic.changes]
-
