@@ -8,7 +8,6 @@ from datetime import datetime
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 
-from itsms.shared import permissions
 from itsms.sso import selectors as sso
 
 from . import devices
@@ -65,7 +64,6 @@ def account_overview(request) -> dict:
     return {
         "factors": second_factors(user),
         "sessions": sessions_of(request),
-        "mfa_required_by": permissions.organizations_requiring_mfa(user),
         "identity_provider": provider,
         "password_sign_in": provider is None or not provider.password_sign_in_disabled,
     }

@@ -43,6 +43,7 @@ def sign_in_record(*, request, user: User) -> KnownDevice:
     has signed in before) is reported to them by email. The browser's key travels in a signed
     cookie set by ``SessionActivityMiddleware``."""
     request.session[SEEN_AT] = int(time.time())
+    _sign_in_counts_as_confirmation(request)
     key = request.get_signed_cookie(
         devices.DEVICE_COOKIE, default=None, salt=devices.DEVICE_COOKIE_SALT
     )
@@ -72,6 +73,24 @@ def sign_in_record(*, request, user: User) -> KnownDevice:
     return device
 
 
+def _sign_in_counts_as_confirmation(request) -> None:
+    """Changing second factors or the password asks to confirm who you are (allauth's
+    re-authentication) unless you did within ``ACCOUNT_REAUTHENTICATION_TIMEOUT``: the sign-in
+    that just happened counts, so setting up the factor an organisation requires right after
+    signing in does not ask for the password twice."""
+    from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+
+    records = request.session.get(AUTHENTICATION_METHODS_SESSION_KEY) or []
+    now = time.time()
+    changed = False
+    for record in records:
+        if now - record.get("at", 0) < 60 and not record.get("reauthenticated"):
+            record["reauthenticated"] = True
+            changed = True
+    if changed:
+        request.session[AUTHENTICATION_METHODS_SESSION_KEY] = records
+
+
 def session_end(*, request, session: UserSession) -> None:
     """Sign one of the user's sessions out (the current one included)."""
     from allauth.usersessions.internal.flows.sessions import end_sessions
@@ -81,13 +100,13 @@ def session_end(*, request, session: UserSession) -> None:
 
 def sessions_end_others(*, request, user: User) -> int:
     """Sign out every session of ``user`` but this one; how many were ended."""
-    from allauth.usersessions.internal.flows.sessions import end_other_sessions
-
     others = UserSession.objects.filter(user_id=user.pk).exclude(
         session_key=request.session.session_key
     )
-    count = others.count()
-    end_other_sessions(request, user)
+    count = 0
+    for session in others:
+        session.end()
+        count += 1
     return count
 
 

@@ -65,6 +65,9 @@ auth_urlpatterns = [
     path("accounts/logout/", account_views.logout, name="logout"),
     path("accounts/password/change/", account_views.password_change, name="password_change"),
     path("accounts/password/reset/", account_views.password_reset, name="password_reset"),
+    # Recovery codes: shown once, downloadable just after (ahead of allauth's, same addresses).
+    path("accounts/2fa/recovery-codes/", views.recovery_codes),
+    path("accounts/2fa/recovery-codes/download/", views.recovery_codes_download),
     path("accounts/", include(_only(account_urls.urlpatterns, ALLAUTH_ACCOUNT_PAGES))),
     path("accounts/2fa/", include("allauth.mfa.urls")),
     path("accounts/sso/", include(_only(socialaccount_urls.urlpatterns, ALLAUTH_SOCIAL_PAGES))),

@@ -69,3 +69,48 @@ def api_token_revoke(request):
     Token.objects.filter(user=request.user).delete()
     messages.success(request, _("Your API token was revoked."))
     return redirect("itsms:account")
+
+
+#: Session key: the recovery codes shown once may be downloaded for a few minutes after.
+CODES_SHOWN = "itsms_recovery_codes_shown"
+CODES_DOWNLOAD_SECONDS = 15 * 60
+
+
+@login_required
+def recovery_codes(request):
+    """allauth's page of recovery codes (shown once, right after they are made), which also
+    lets the codes just shown be downloaded for a few minutes."""
+    import time
+
+    from allauth.mfa.recovery_codes.views import view_recovery_codes
+
+    response = view_recovery_codes(request)
+    context = getattr(response, "context_data", None) or {}
+    if context.get("can_view_codes"):
+        request.session[CODES_SHOWN] = int(time.time())
+    return response
+
+
+@login_required
+def recovery_codes_download(request):
+    """The codes just shown, as a text file; afterwards only new codes can be had."""
+    import time
+
+    from allauth.mfa.models import Authenticator
+    from django.http import HttpResponse
+    from django.template.loader import render_to_string
+
+    shown = request.session.get(CODES_SHOWN)
+    authenticator = Authenticator.objects.filter(
+        user_id=request.user.pk, type=Authenticator.Type.RECOVERY_CODES
+    ).first()
+    if authenticator is None or shown is None or time.time() - shown > CODES_DOWNLOAD_SECONDS:
+        raise Http404
+    codes = authenticator.wrap().get_unused_codes()
+    response = HttpResponse(
+        render_to_string("mfa/recovery_codes/download.txt", {"unused_codes": codes}),
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="itsms-recovery-codes.txt"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -100,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "itsms.tenancy.context_processors.navigation",
+                "itsms.accounts.context_processors.second_factor",
             ],
         },
     },

@@ -72,6 +72,7 @@ class OrganizationMixin(LoginRequiredMixin):
         self.organization = organization
         if permissions.second_factor_missing(request.user, organization):
             return second_factor_setup(request, organization)
+        request.session.pop(AFTER_MFA_SETUP, None)  # arrived: no "continue" link any more
         self.membership = permissions.membership_of(request.user, organization)
         if not permissions.role_allows(self.membership.role, self.required_capability(request)):
             raise PermissionDenied

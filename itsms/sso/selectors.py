@@ -40,6 +40,15 @@ def provider_for_email(email: str) -> IdentityProvider | None:
     return found.identity_provider if found else None
 
 
+def provider_of(organization) -> IdentityProvider | None:
+    """The organisation's identity provider (one at most), with its domains."""
+    return (
+        IdentityProvider.objects.filter(organization=organization)
+        .prefetch_related("domains")
+        .first()
+    )
+
+
 def covered_domains(provider: IdentityProvider) -> list[str]:
     return [d.domain for d in provider.domains.all() if d.approved]
 
