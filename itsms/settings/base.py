@@ -124,6 +124,8 @@ AUTH_USER_MODEL = "itsms.User"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # No password where an organisation signs its domain in through its identity provider only.
+    "itsms.accounts.backends.SingleSignOnOnlyBackend",
     # allauth's backend is Django's ModelBackend with a case-insensitive email look-up.
     "allauth.account.auth_backends.AuthenticationBackend",
     "guardian.backends.ObjectPermissionBackend",
@@ -162,6 +164,10 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+# One lockout policy for sign-in, its second step included: django-axes (above). allauth's own
+# per-address and per-IP sign-in limits would lock earlier and differently; its other limits
+# (password reset, re-authentication, password change) stay.
+ACCOUNT_RATE_LIMITS = {"login": None, "login_failed": None}
 
 MFA_ADAPTER = "itsms.accounts.adapters.MFAAdapter"
 MFA_FORMS = {"authenticate": "itsms.accounts.forms.SecondFactorForm"}
