@@ -19,8 +19,8 @@ from .models import (
 )
 from .models.finding import NONCONFORMITIES
 
-#: The states in which a corrective action is late once its response deadline has passed.
-AWAITING_RESPONSE = (ActionState.DRAFT, ActionState.RETURNED, ActionState.SUBMITTED)
+#: The states in which the organisation still owes its plan.
+AWAITING_RESPONSE = (ActionState.DRAFT, ActionState.RETURNED)
 
 
 class IntegerFilter(django_filters.NumberFilter):
@@ -126,6 +126,16 @@ def response_deadline_expression(path: str = "finding__audit"):
     )
 
 
+def overdue_q(today) -> Q:
+    """``CorrectiveAction.is_overdue`` in SQL, on a queryset with the ``response_due`` alias:
+    the deadline has passed and the plan is still owed, or was submitted after the deadline
+    and is not accepted yet. A plan submitted in time is not overdue."""
+    passed = Q(response_due__lt=today)
+    owed = Q(state__in=AWAITING_RESPONSE)
+    late = Q(state=ActionState.SUBMITTED, submitted_on__gt=F("response_due"))
+    return passed & (owed | late)
+
+
 class CorrectiveActionFilterSet(_OrganizationDayMixin, django_filters.FilterSet):
     state = django_filters.ChoiceFilter(label=_("State"), choices=ActionState.choices)
     audit = IntegerFilter(label=_("Audit (id)"), field_name="finding__audit_id")
@@ -137,7 +147,10 @@ class CorrectiveActionFilterSet(_OrganizationDayMixin, django_filters.FilterSet)
     overdue = django_filters.BooleanFilter(
         label=_("Overdue"),
         method="filter_overdue",
-        help_text=_("Response deadline passed and the plan not accepted yet"),
+        help_text=_(
+            "Response deadline passed and no plan submitted in time (none yet, returned, "
+            "or submitted late and not accepted)"
+        ),
     )
 
     class Meta:
@@ -145,13 +158,10 @@ class CorrectiveActionFilterSet(_OrganizationDayMixin, django_filters.FilterSet)
         fields = ["state", "audit", "grade", "overdue"]
 
     def filter_overdue(self, queryset, name, value):
-        today = self.today()
         queryset = queryset.alias(response_due=response_deadline_expression())
+        overdue = overdue_q(self.today())
+        # A NULL deadline (no closing meeting) is never late; filter() with ~Q on a nullable
+        # comparison would drop those rows, so the negation goes through the primary key.
         if value:
-            return queryset.filter(state__in=AWAITING_RESPONSE, response_due__lt=today)
-        # Spelled out rather than exclude(): a NULL deadline (no closing meeting) is not late.
-        return queryset.filter(
-            ~Q(state__in=AWAITING_RESPONSE)
-            | Q(response_due__isnull=True)
-            | Q(response_due__gte=today)
-        )
+            return queryset.filter(overdue)
+        return queryset.exclude(pk__in=queryset.filter(overdue).values("pk"))

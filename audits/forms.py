@@ -14,6 +14,7 @@ from .models import (
     Grade,
     PlanSession,
 )
+from .models.finding import STAGE1_ONLY
 
 
 def _clauses():
@@ -56,6 +57,7 @@ class AuditForm(forms.ModelForm):
         model = Audit
         fields = [
             "kind",
+            "leads_to_decision",
             "title",
             "certification_body",
             "audit_guide",
@@ -63,6 +65,8 @@ class AuditForm(forms.ModelForm):
             "planned_end",
             "actual_start",
             "actual_end",
+            "standard_edition",
+            "scope_statement",
             "scope_clauses",
             "scope_processes",
             "scope_services",
@@ -74,6 +78,7 @@ class AuditForm(forms.ModelForm):
             for f in ("planned_start", "planned_end", "actual_start", "actual_end")
         } | {
             "objectives": forms.Textarea(attrs={"rows": 3}),
+            "scope_statement": forms.Textarea(attrs={"rows": 2}),
             "scope_sites": forms.Textarea(attrs={"rows": 2}),
             "scope_clauses": forms.SelectMultiple(attrs={"size": 8}),
             "scope_processes": forms.SelectMultiple(attrs={"size": 6}),
@@ -84,6 +89,9 @@ class AuditForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         from processes.models import ProcessInstance, Service
 
+        # The model's clean() checks the body and the guide against the audit's organisation;
+        # a new audit must know it before validation, or every choice offered is refused.
+        self.instance.organization = organization
         self.fields["certification_body"].queryset = CertificationBody.objects.filter(
             organization=organization
         )
@@ -175,9 +183,13 @@ class FindingForm(forms.ModelForm):
             "objective_evidence": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, organization=None, **kwargs):
+    def __init__(self, *args, organization=None, audit=None, **kwargs):
         super().__init__(*args, **kwargs)
         from itsms.models import Evidence
+
+        if audit is not None and self.instance.pk is None:
+            self.instance.organization, self.instance.audit = audit.organization, audit
+        audit = audit or (self.instance.audit if self.instance.audit_id else None)
 
         self.fields["evidence"].queryset = (
             Evidence.objects.filter(organization=organization, deleted_at__isnull=True)
@@ -185,7 +197,12 @@ class FindingForm(forms.ModelForm):
             else Evidence.objects.none()
         )
         self.fields["evidence"].help_text = _("Evidence items sampled (optional).")
-        self.fields["grade"].choices = Grade.choices  # no empty choice: a finding has a grade
+        # No empty choice: a finding has a grade. Areas of concern belong to stage 1.
+        self.fields["grade"].choices = [
+            (value, label)
+            for value, label in Grade.choices
+            if value not in STAGE1_ONLY or (audit is not None and audit.kind == "stage1")
+        ]
         self.fields["clause"].queryset = _clauses()
         self.fields["clause"].label_from_instance = lambda c: f"{c.number} {c.title}"
         self.fields["clause"].help_text = _("Required for a nonconformity.")
@@ -199,9 +216,19 @@ class ClosingMeetingForm(forms.Form):
     )
 
 
+class OpeningMeetingForm(forms.Form):
+    held_on = forms.DateField(
+        label=_("Opening meeting held on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
 class PlanNextForm(forms.Form):
-    planned_start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    planned_end = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    planned_start = forms.DateField(
+        label=_("Planned start"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    planned_end = forms.DateField(
+        label=_("Planned end"), widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def clean(self):
         data = super().clean()

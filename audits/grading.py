@@ -1,4 +1,6 @@
-"""How findings are graded, in plain words beside the grade choice (from the seed document)."""
+"""How findings are graded, in plain words beside the grade choice (from the seed document:
+the minor grade has "no significant effect on the system", the observation covers "other
+matters the auditee should note")."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +20,7 @@ GRADING_CRITERIA = [
         "criteria": [
             _("An isolated human error."),
             _("A document occasionally not followed, with limited consequence."),
+            _("No significant effect on the system."),
         ],
     },
     {
@@ -26,6 +29,7 @@ GRADING_CRITERIA = [
         "criteria": [
             _("Evidence slightly insufficient."),
             _("A problem that could become a nonconformity."),
+            _("Other matters the auditee should note."),
         ],
     },
     {
@@ -34,3 +38,20 @@ GRADING_CRITERIA = [
         "criteria": [_("No requirement is breached; a way to do better.")],
     },
 ]
+
+#: Stage 1 only: what could become a nonconformity at stage 2 (ISO/IEC 17021-1 §9.3.1.2).
+CONCERN_CRITERIA = {
+    "grade": "concern",
+    "label": _("Area of concern"),
+    "criteria": [
+        _("Found at stage 1: could become a nonconformity at stage 2."),
+        _("To be resolved before stage 2."),
+    ],
+}
+
+
+def criteria_for(audit) -> list[dict]:
+    """The criteria shown beside the grade choice of this audit's findings."""
+    if audit is not None and audit.kind == "stage1":
+        return [*GRADING_CRITERIA, CONCERN_CRITERIA]
+    return GRADING_CRITERIA

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from itsms.shared.hooks import WorkItem
 
-from .models import ActionState, Audit, AuditStatus, CorrectiveAction, Grade
+from .models import ActionState, Audit, AuditStatus, CorrectiveAction
 
 
 def my_actions(user, organization):
@@ -35,16 +35,12 @@ def my_actions(user, organization):
 
 
 def audits_panel(request, organization):
-    """Open nonconformities by grade with their deadlines, and the next audit."""
+    """Open nonconformities: counts by grade and overdue, and the most urgent few (earliest
+    deadline first, in SQL); the next audit."""
+    from .selectors import open_nonconformities
+
     today = organization.local_today()
-    actions = list(
-        CorrectiveAction.objects.filter(organization=organization)
-        .exclude(state=ActionState.VERIFIED)
-        .select_related("finding__clause", "finding__audit__certification_body")
-        .order_by("finding__audit__closing_meeting_on", "finding__number")
-    )
-    for action in actions:
-        action.overdue = action.is_overdue(today)
+    counts, urgent = open_nonconformities(organization, today)
     next_audit = (
         Audit.objects.filter(organization=organization, planned_start__gte=today)
         .exclude(status=AuditStatus.CLOSED)
@@ -55,8 +51,9 @@ def audits_panel(request, organization):
         "template": "audits/_dashboard_panel.html",
         "context": {
             "organization": organization,
-            "majors": [a for a in actions if a.finding.grade == Grade.MAJOR],
-            "minors": [a for a in actions if a.finding.grade == Grade.MINOR],
+            "counts": counts,
+            "urgent": urgent,
+            "more": counts["majors"] + counts["minors"] - len(urgent),
             "next_audit": next_audit,
         },
     }

@@ -5,44 +5,109 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import timedelta
 
-from django.db.models import Prefetch
+from django.db.models import Count, F, Prefetch, Q
 
 from itsms.models import Clause
 from itsms.standards.reference import PRIMARY
 
 from . import rules
-from .models import ActionState, Audit, AuditKind, CorrectiveAction, Grade
+from .filters import overdue_q, response_deadline_expression
+from .models import ActionState, Audit, AuditKind, CorrectiveAction, Finding, Grade
+from .models.finding import NONCONFORMITIES
+
+#: Pages show this many rows and a "show all" link; the full list is one click away.
+FINDINGS_SHOWN = 25
+ACTIONS_SHOWN = 25
+PANEL_SHOWN = 10
+
+#: The grades the outcome rules look at.
+OUTCOME_GRADES = (Grade.MAJOR, Grade.MINOR, Grade.CONCERN)
+
+
+def _findings(audit: Audit):
+    return audit.findings.select_related("clause", "recorded_by", "corrective_action__owner")
 
 
 def findings_of(audit: Audit):
-    return list(
-        audit.findings.select_related("clause", "recorded_by", "corrective_action__owner")
-        .prefetch_related("evidence")
-        .order_by("number")
+    """Every finding of the audit, in number order, with what the report shows."""
+    return list(_findings(audit).prefetch_related("evidence").order_by("number"))
+
+
+def findings_shown(audit: Audit, *, show_all: bool = False):
+    """The findings the audit page lists: the latest ``FINDINGS_SHOWN`` (in number order,
+    so a finding just recorded is in view), or all of them; with the total."""
+    total = audit.findings.count()
+    if show_all or total <= FINDINGS_SHOWN:
+        return findings_of(audit), total
+    latest = list(
+        _findings(audit).prefetch_related("evidence").order_by("-number")[:FINDINGS_SHOWN]
     )
+    return latest[::-1], total
 
 
-def recommendation_for(audit: Audit, findings=None) -> rules.Recommendation:
-    findings = findings_of(audit) if findings is None else findings
-    states = []
-    for finding in findings:
-        if finding.grade not in (Grade.MAJOR, Grade.MINOR):
-            continue
-        action = getattr(finding, "corrective_action", None)
-        states.append(
+def _states(rows, audit_by_id) -> dict[int, list[rules.NcState]]:
+    states: dict[int, list[rules.NcState]] = defaultdict(list)
+    deadlines = {pk: audit.response_deadline for pk, audit in audit_by_id.items()}
+    for row in rows:
+        states[row["audit_id"]].append(
             rules.NcState(
-                reference=finding.reference,
-                grade=finding.grade,
-                deadline=finding.response_deadline,
-                plan_accepted_on=action.accepted_on if action else None,
-                verified_on=action.verified_on if action else None,
+                reference=row["reference"],
+                grade=row["grade"],
+                deadline=deadlines[row["audit_id"]] if row["grade"] in NONCONFORMITIES else None,
+                plan_accepted_on=row["corrective_action__accepted_on"],
+                verified_on=row["corrective_action__verified_on"],
+                plan_submitted_on=row["corrective_action__submitted_on"],
             )
         )
-    return rules.recommendation(
-        states,
-        closing_meeting_held=audit.closing_meeting_on is not None,
-        today=audit.organization.local_today(),
-        stage2_last_day=audit.last_day if audit.kind == AuditKind.STAGE2 else None,
+    return states
+
+
+_STATE_FIELDS = (
+    "audit_id",
+    "reference",
+    "grade",
+    "corrective_action__accepted_on",
+    "corrective_action__verified_on",
+    "corrective_action__submitted_on",
+)
+
+
+def outcomes_for(audits) -> dict[int, rules.Outcome]:
+    """Each audit's conclusion (recommendation, readiness for stage 2, maintenance), in one
+    query for all of them. The audits come with ``organization`` and ``certification_body``."""
+    audits = list(audits)
+    by_id = {audit.pk: audit for audit in audits}
+    rows = (
+        Finding.objects.filter(audit_id__in=by_id, grade__in=OUTCOME_GRADES)
+        .order_by("audit_id", "number")
+        .values(*_STATE_FIELDS)
+    )
+    states = _states(rows, by_id)
+    result = {}
+    for audit in audits:
+        kind = audit.outcome_kind
+        result[audit.pk] = rules.outcome(
+            kind,
+            states.get(audit.pk, []),
+            closing_meeting_held=audit.closing_meeting_on is not None,
+            today=audit.organization.local_today(),
+            last_day=audit.last_day if audit.kind == AuditKind.STAGE2 else None,
+        )
+    return result
+
+
+def outcome_for(audit: Audit) -> rules.Outcome:
+    return outcomes_for([audit])[audit.pk]
+
+
+def areas_of_concern(audit: Audit, outcome: rules.Outcome):
+    """The findings a stage 1 outcome names as areas of concern (a few per audit)."""
+    if not outcome.areas_of_concern:
+        return []
+    return list(
+        audit.findings.filter(reference__in=outcome.areas_of_concern)
+        .select_related("clause")
+        .order_by("number")
     )
 
 
@@ -88,6 +153,31 @@ def open_actions_for(organization):
         .select_related("finding__audit__certification_body", "finding__clause", "owner")
         .order_by("finding__audit__closing_meeting_on", "finding__number")
     )
+
+
+def open_nonconformities(organization, today, *, limit: int = PANEL_SHOWN):
+    """The dashboard's panel: counts of open nonconformities by grade and overdue, and the
+    ``limit`` most urgent (earliest response deadline first, majors first) — two queries."""
+    qs = (
+        CorrectiveAction.objects.filter(
+            organization=organization, finding__grade__in=NONCONFORMITIES
+        )
+        .exclude(state=ActionState.VERIFIED)
+        .annotate(response_due=response_deadline_expression())
+    )
+    counts = qs.aggregate(
+        majors=Count("pk", filter=Q(finding__grade=Grade.MAJOR)),
+        minors=Count("pk", filter=Q(finding__grade=Grade.MINOR)),
+        overdue=Count("pk", filter=overdue_q(today)),
+    )
+    rows = list(
+        qs.select_related("finding__clause", "finding__audit__certification_body").order_by(
+            F("response_due").asc(nulls_last=True), "finding__grade", "finding__reference"
+        )[:limit]
+    )
+    for row in rows:
+        row.overdue = row.is_overdue(today)
+    return counts, rows
 
 
 def audits_visible_to(user):

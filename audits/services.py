@@ -44,6 +44,8 @@ def _check_version(locked, version, what):
 def audit_create(
     *, organization, actor, scope_clauses=(), scope_processes=(), scope_services=(), **fields
 ) -> Audit:
+    # Serialise numbering (A1, A2, …) per organisation.
+    type(organization).objects.select_for_update().filter(pk=organization.pk).first()
     audit = _save(Audit(organization=organization, created_by=actor, **fields), actor)
     audit.scope_clauses.set(scope_clauses)
     audit.scope_processes.set(scope_processes)
@@ -196,6 +198,25 @@ def _ensure_action(finding: Finding, actor) -> CorrectiveAction:
 
 
 @transaction.atomic
+def opening_meeting_record(*, audit: Audit, actor, held_on) -> Audit:
+    """Record the opening meeting (each stage has its own): the audit is under way."""
+    locked = Audit.objects.select_for_update(of=("self",)).get(pk=audit.pk)
+    if locked.status == AuditStatus.CLOSED:
+        raise ValidationError(_("The audit is closed."))
+    if held_on > locked.organization.local_today():
+        raise ValidationError({"held_on": _("The opening meeting cannot be in the future.")})
+    if locked.closing_meeting_on and held_on > locked.closing_meeting_on:
+        raise ValidationError({"held_on": _("The opening meeting is after the closing meeting.")})
+    locked.opening_meeting_on = held_on
+    # Findings recorded before the meeting was entered may have set an earlier start.
+    locked.actual_start = min(locked.actual_start or held_on, held_on)
+    if locked.status == AuditStatus.PLANNED:
+        locked.status = AuditStatus.IN_PROGRESS
+    locked.version += 1
+    return _save(locked, actor)
+
+
+@transaction.atomic
 def closing_meeting_record(*, audit: Audit, actor, held_on) -> Audit:
     """Record the closing meeting: it fixes every nonconformity's response deadline."""
     locked = Audit.objects.select_for_update(of=("self",)).get(pk=audit.pk)
@@ -203,6 +224,8 @@ def closing_meeting_record(*, audit: Audit, actor, held_on) -> Audit:
         raise ValidationError(_("The audit is closed."))
     if held_on > locked.organization.local_today():
         raise ValidationError({"held_on": _("The closing meeting cannot be in the future.")})
+    if locked.opening_meeting_on and held_on < locked.opening_meeting_on:
+        raise ValidationError({"held_on": _("The closing meeting is before the opening meeting.")})
     if locked.actual_start and held_on < locked.actual_start:
         raise ValidationError({"held_on": _("The closing meeting is before the audit started.")})
     locked.closing_meeting_on = held_on
@@ -240,6 +263,9 @@ def audit_plan_next(*, audit: Audit, actor, planned_start, planned_end, title=No
         planned_start=planned_start,
         planned_end=planned_end,
         scope_sites=audit.scope_sites,
+        scope_statement=audit.scope_statement,
+        standard_edition=audit.standard_edition,
+        leads_to_decision=audit.leads_to_decision,
         objectives=audit.objectives,
         copied_from=audit,
         scope_clauses=list(audit.scope_clauses.all()),
@@ -332,6 +358,8 @@ def action_submit(*, action, actor, version=None):
         ActionState.SUBMITTED,
         version,
         submitted_at=timezone.now(),
+        # The day that counts against the response deadline, in the organisation's zone.
+        submitted_on=action.organization.local_today(),
     )
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import actions, audit, invitations, programme, report
+from .views import actions, audit, findings, invitations, programme, report, steps
 
 app_name = "audits"
 
@@ -24,24 +24,31 @@ urlpatterns = [
         org + "audits/<int:pk>/report.pdf", report.AuditReportPdfView.as_view(), name="audit_report"
     ),
     path(
-        org + "audits/<int:pk>/findings/", audit.FindingCreateView.as_view(), name="finding_create"
+        org + "audits/<int:pk>/findings/",
+        findings.FindingCreateView.as_view(),
+        name="finding_create",
     ),
-    path(org + "audits/<int:pk>/notes/", audit.NoteCreateView.as_view(), name="note_create"),
+    path(org + "audits/<int:pk>/notes/", steps.NoteCreateView.as_view(), name="note_create"),
     path(
-        org + "audits/<int:pk>/sessions/", audit.SessionCreateView.as_view(), name="session_create"
+        org + "audits/<int:pk>/sessions/", steps.SessionCreateView.as_view(), name="session_create"
     ),
-    path(org + "audits/<int:pk>/assign/", audit.AssignView.as_view(), name="assign"),
+    path(org + "audits/<int:pk>/assign/", steps.AssignView.as_view(), name="assign"),
+    path(
+        org + "audits/<int:pk>/opening-meeting/",
+        steps.OpeningMeetingView.as_view(),
+        name="opening_meeting",
+    ),
     path(
         org + "audits/<int:pk>/closing-meeting/",
-        audit.ClosingMeetingView.as_view(),
+        steps.ClosingMeetingView.as_view(),
         name="closing_meeting",
     ),
-    path(org + "audits/<int:pk>/close/", audit.AuditCloseView.as_view(), name="audit_close"),
-    path(org + "audits/<int:pk>/plan-next/", audit.PlanNextView.as_view(), name="plan_next"),
-    path(org + "findings/<int:pk>/edit/", audit.FindingEditView.as_view(), name="finding_edit"),
+    path(org + "audits/<int:pk>/close/", steps.AuditCloseView.as_view(), name="audit_close"),
+    path(org + "audits/<int:pk>/plan-next/", steps.PlanNextView.as_view(), name="plan_next"),
+    path(org + "findings/<int:pk>/edit/", findings.FindingEditView.as_view(), name="finding_edit"),
     path(
         org + "audit-assignments/<int:pk>/end/",
-        audit.AssignmentEndView.as_view(),
+        steps.AssignmentEndView.as_view(),
         name="assignment_end",
     ),
     path(org + "corrective-actions/<int:pk>/", actions.ActionView.as_view(), name="action_detail"),

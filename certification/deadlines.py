@@ -269,7 +269,12 @@ def _action_deadlines(organizations, start, end, limit, links) -> list[Deadline]
         .filter(_in("due", start, end))
         .select_related("organization", "finding__clause")
         .only(
-            *ORG_FIELDS, "owner_id", "finding__number", "finding__grade", "finding__clause__number"
+            *ORG_FIELDS,
+            "owner_id",
+            "finding__number",
+            "finding__reference",
+            "finding__grade",
+            "finding__clause__number",
         )
         .order_by("due", "pk")
     )

@@ -236,6 +236,7 @@ ACTION_FIELDS = [
     "id",
     "organization_id",
     "finding__number",
+    "finding__reference",
     "finding__grade",
     "finding__clause_id",
     "finding__clause__number",

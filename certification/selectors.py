@@ -102,7 +102,13 @@ def next_deadlines(organizations, today: date) -> dict[int, dl.Deadline]:
         a.pk: a
         for a in dl.open_actions(CorrectiveAction.objects.filter(pk__in=action_ids))
         .select_related("organization", "finding__clause")
-        .only(*dl.ORG_FIELDS, "finding__number", "finding__grade", "finding__clause__number")
+        .only(
+            *dl.ORG_FIELDS,
+            "finding__number",
+            "finding__reference",
+            "finding__grade",
+            "finding__clause__number",
+        )
     }
     links = dl.Links()
     result = {}

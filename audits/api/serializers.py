@@ -6,7 +6,7 @@ from itsms.models import Clause, Organization, User
 from itsms.shared import permissions
 from itsms.standards.reference import PRIMARY
 
-from .. import selectors
+from .. import rules, selectors
 from ..models import Audit, CertificationBody, CorrectiveAction, Finding, PlanSession
 
 
@@ -53,6 +53,44 @@ class RecommendationSerializer(serializers.Serializer):
     repeat_stage2 = serializers.BooleanField()
 
 
+class OutcomeSerializer(serializers.Serializer):
+    """What the audit concludes, computed by ``audits.rules.outcome``."""
+
+    kind = serializers.ChoiceField(
+        choices=[
+            (rules.RECOMMENDATION, _("Certification recommendation")),
+            (rules.STAGE2_READINESS, _("Readiness for stage 2")),
+            (rules.MAINTENANCE, _("Maintenance of certification")),
+            (rules.NO_DECISION, _("No certification decision")),
+        ],
+        help_text=_(
+            "recommendation: stage 2, recertification, transition, and follow-up or special "
+            "audits that lead to a decision; stage2_readiness: stage 1; maintenance: "
+            "surveillance; none: internal and other audits."
+        ),
+    )
+    positive = serializers.BooleanField(
+        allow_null=True, help_text=_("Recommended / ready / maintained; null for none.")
+    )
+    headline = serializers.CharField()
+    reasons = serializers.ListField(child=serializers.CharField())
+    repeat_stage2 = serializers.BooleanField()
+    areas_of_concern = serializers.ListField(
+        child=serializers.CharField(), help_text=_("References of the stage 1 areas of concern.")
+    )
+
+
+def outcome_data(outcome: rules.Outcome) -> dict:
+    return {
+        "kind": outcome.kind,
+        "positive": outcome.positive,
+        "headline": outcome.headline,
+        "reasons": outcome.reasons,
+        "repeat_stage2": outcome.repeat_stage2,
+        "areas_of_concern": outcome.areas_of_concern,
+    }
+
+
 class AuditSerializer(OrgScopedMixin, serializers.ModelSerializer):
     certification_body = serializers.PrimaryKeyRelatedField(
         queryset=CertificationBody.objects.none(), required=False, allow_null=True
@@ -66,7 +104,9 @@ class AuditSerializer(OrgScopedMixin, serializers.ModelSerializer):
         required=False,
         queryset=Clause.objects.filter(standard__code=PRIMARY),
     )
+    reference = serializers.CharField(read_only=True)
     response_deadline = serializers.DateField(read_only=True)
+    outcome = serializers.SerializerMethodField()
     recommendation = serializers.SerializerMethodField()
     version = serializers.IntegerField(required=False)
 
@@ -74,8 +114,10 @@ class AuditSerializer(OrgScopedMixin, serializers.ModelSerializer):
         model = Audit
         fields = [
             "id",
+            "reference",
             "organization",
             "kind",
+            "leads_to_decision",
             "title",
             "certification_body",
             "audit_guide",
@@ -83,16 +125,20 @@ class AuditSerializer(OrgScopedMixin, serializers.ModelSerializer):
             "planned_end",
             "actual_start",
             "actual_end",
+            "standard_edition",
+            "scope_statement",
             "scope_clauses",
             "scope_sites",
             "objectives",
             "status",
+            "opening_meeting_on",
             "closing_meeting_on",
             "response_deadline",
+            "outcome",
             "recommendation",
             "version",
         ]
-        read_only_fields = ["status", "closing_meeting_on"]
+        read_only_fields = ["status", "opening_meeting_on", "closing_meeting_on"]
 
     def get_fields(self):
         fields = super().get_fields()
@@ -104,9 +150,23 @@ class AuditSerializer(OrgScopedMixin, serializers.ModelSerializer):
             fields["certification_body"].queryset = selectors.bodies_visible_to(request.user)
         return fields
 
-    @extend_schema_field(RecommendationSerializer)
+    def _outcome(self, obj) -> rules.Outcome:
+        # A list computes every audit's outcome in one query (AuditViewSet.list).
+        outcomes = self.context.setdefault("outcomes", {})
+        if obj.pk not in outcomes:
+            outcomes[obj.pk] = selectors.outcome_for(obj)
+        return outcomes[obj.pk]
+
+    @extend_schema_field(OutcomeSerializer)
+    def get_outcome(self, obj):
+        return outcome_data(self._outcome(obj))
+
+    @extend_schema_field(RecommendationSerializer(allow_null=True))
     def get_recommendation(self, obj):
-        result = selectors.recommendation_for(obj)
+        """Only for audits that lead to a certification decision; null for the others."""
+        result = self._outcome(obj)
+        if result.kind != rules.RECOMMENDATION:
+            return None
         return {
             "recommended": result.recommended,
             "reasons": result.reasons,
@@ -223,6 +283,7 @@ class CorrectiveActionSerializer(serializers.ModelSerializer):
             "state",
             "auditor_comment",
             "submitted_at",
+            "submitted_on",
             "accepted_on",
             "implemented_on",
             "verified_on",
@@ -233,6 +294,7 @@ class CorrectiveActionSerializer(serializers.ModelSerializer):
             "state",
             "auditor_comment",
             "submitted_at",
+            "submitted_on",
             "accepted_on",
             "implemented_on",
             "verified_on",
@@ -248,4 +310,8 @@ class TransitionSerializer(serializers.Serializer):
 
 
 class ClosingMeetingSerializer(serializers.Serializer):
+    held_on = serializers.DateField()
+
+
+class OpeningMeetingSerializer(serializers.Serializer):
     held_on = serializers.DateField()

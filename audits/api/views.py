@@ -10,7 +10,7 @@ from itsms.shared.api import OrganizationScopedViewSet, scoped_list_schema
 from itsms.shared.permissions import Capability
 
 from .. import permissions as audit_permissions
-from .. import services
+from .. import selectors, services
 from ..filters import AuditFilterSet, CorrectiveActionFilterSet, FindingFilterSet
 from ..models import Audit, CertificationBody, CorrectiveAction, Finding, PlanSession
 from .serializers import (
@@ -19,6 +19,7 @@ from .serializers import (
     ClosingMeetingSerializer,
     CorrectiveActionSerializer,
     FindingSerializer,
+    OpeningMeetingSerializer,
     PlanSessionSerializer,
     TransitionSerializer,
 )
@@ -88,6 +89,13 @@ class AuditViewSet(
     write_capability = Capability.CHANGE_ORGANIZATION
     http_method_names = ["get", "post", "patch", "head", "options"]
     audit_path = "id"
+    #: The lead auditor records the meetings (``may_lead``), whatever their role in the org.
+    lead_actions = ("opening_meeting", "closing_meeting")
+
+    def capability_for(self, request):
+        if self.action in self.lead_actions:
+            return Capability.VIEW
+        return super().capability_for(request)
 
     def get_queryset(self):
         qs = OrganizationScopedViewSet.get_queryset(self)
@@ -101,6 +109,14 @@ class AuditViewSet(
             Q(organization__in=member_orgs)
             | Q(assignments__user=user, assignments__ended_at__isnull=True)
         ).distinct()
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        rows = page if page is not None else list(queryset)
+        context = {**self.get_serializer_context(), "outcomes": selectors.outcomes_for(rows)}
+        data = self.get_serializer_class()(rows, many=True, context=context).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -121,6 +137,21 @@ class AuditViewSet(
             )
         except services.StaleEdit as exc:
             raise Conflict(str(exc)) from exc
+
+    @extend_schema(request=OpeningMeetingSerializer, responses=AuditSerializer)
+    @action(detail=True, methods=["post"], url_path="opening-meeting")
+    def opening_meeting(self, request, pk=None):
+        """Record the opening meeting (each stage of an audit has its own)."""
+        audit = self.get_object()
+        membership = permissions.membership_of(request.user, audit.organization)
+        if not audit_permissions.may_lead(request.user, membership, audit):
+            raise exceptions.PermissionDenied(_("The lead auditor records the opening meeting."))
+        payload = OpeningMeetingSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        audit = services.opening_meeting_record(
+            audit=audit, actor=request.user, held_on=payload.validated_data["held_on"]
+        )
+        return Response(self.get_serializer(audit).data)
 
     @extend_schema(request=ClosingMeetingSerializer, responses=AuditSerializer)
     @action(detail=True, methods=["post"], url_path="closing-meeting")

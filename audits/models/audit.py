@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 from itsms.models import Clause, Membership, TenantModel
 
 from .. import rules
+from .labels import label
 
 
 def default_recertification_lead_days() -> int:
@@ -61,16 +62,36 @@ class CertificationBody(TenantModel):
 
 
 class AuditKind(models.TextChoices):
+    """The kinds of audit. The two stages of the initial audit are named as the seed names them:
+    "stage 1 audit" and "stage 2 audit" — not "documentation review" and "on site", since both
+    go deeper step by step (ISO/IEC 17021-1 §9.3.1: one audit in two stages)."""
+
     INTERNAL = "internal", _("Internal audit")
-    STAGE1 = "stage1", _("Stage 1 (documentation review)")
-    STAGE2 = "stage2", _("Stage 2 (on-site)")
+    STAGE1 = "stage1", _("Stage 1 audit")
+    STAGE2 = "stage2", _("Stage 2 audit")
     SURVEILLANCE = "surveillance", _("Surveillance audit")
     RECERTIFICATION = "recertification", _("Recertification audit")
     TRANSITION = "transition", _("Transition audit (2011 → 2018)")
     FOLLOW_UP = "follow_up", _("Follow-up audit")
+    SPECIAL = "special", _("Special audit (scope extension, short notice)")
 
 
 EXTERNAL_KINDS = {k for k in AuditKind.values if k != AuditKind.INTERNAL}
+
+#: Kinds that may lead to a certification decision when the body says so (``leads_to_decision``).
+SPECIAL_KINDS = {AuditKind.FOLLOW_UP, AuditKind.SPECIAL}
+
+STAGES_HELP = _(
+    "Stage 1 and stage 2 are not literally “documents only” and “on site”: both look at "
+    "documents and practice, going deeper step by step."
+)
+
+
+class StandardEdition(models.TextChoices):
+    """The audit criteria: the standard and its edition."""
+
+    ISO20000_1_2018 = "iso20000-1-2018", "ISO/IEC 20000-1:2018"
+    ISO20000_1_2011 = "iso20000-1-2011", "ISO/IEC 20000-1:2011"
 
 
 class AuditStatus(models.TextChoices):
@@ -80,11 +101,52 @@ class AuditStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+class AuditQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        """Bulk inserts (imports, the benchmark) number their audits as ``save()`` does."""
+        objs = list(objs)
+        missing = [audit for audit in objs if audit.number is None]
+        if missing:
+            last = dict(
+                Audit.objects.filter(organization_id__in={a.organization_id for a in missing})
+                .values("organization_id")
+                .annotate(n=models.Max("number"))
+                .values_list("organization_id", "n")
+            )
+            for audit in missing:
+                audit.number = last[audit.organization_id] = (
+                    last.get(audit.organization_id) or 0
+                ) + 1
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class Audit(TenantModel):
     """One audit of the organisation's SMS, internal or by the certification body."""
 
-    kind = models.CharField(_("kind"), max_length=20, choices=AuditKind.choices)
+    number = models.PositiveIntegerField(_("number"), editable=False)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=AuditKind.choices, help_text=STAGES_HELP
+    )
     title = models.CharField(_("title"), max_length=200)
+    leads_to_decision = models.BooleanField(
+        _("leads to a certification decision"),
+        default=False,
+        help_text=_(
+            "For a follow-up or special audit whose result the certification body decides on "
+            "(e.g. a scope extension)."
+        ),
+    )
+    standard_edition = models.CharField(
+        _("standard and edition"),
+        max_length=20,
+        choices=StandardEdition.choices,
+        default=StandardEdition.ISO20000_1_2018,
+    )
+    scope_statement = models.TextField(
+        _("scope of the audit"),
+        blank=True,
+        help_text=_("Leave empty to audit the organisation's SMS scope."),
+    )
     certification_body = models.ForeignKey(
         CertificationBody,
         verbose_name=_("certification body"),
@@ -123,6 +185,12 @@ class Audit(TenantModel):
     status = models.CharField(
         _("status"), max_length=20, choices=AuditStatus.choices, default=AuditStatus.PLANNED
     )
+    opening_meeting_on = models.DateField(
+        _("opening meeting"),
+        null=True,
+        blank=True,
+        help_text=_("In the organisation's time zone; each stage has its own opening meeting."),
+    )
     closing_meeting_on = models.DateField(
         _("closing meeting"),
         null=True,
@@ -141,12 +209,16 @@ class Audit(TenantModel):
     )
     version = models.PositiveIntegerField(default=1, editable=False)
 
+    objects = AuditQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[])
 
     class Meta:
         verbose_name = _("audit")
         verbose_name_plural = _("audits")
         ordering = ["-planned_start", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "number"], name="audit_number_per_org")
+        ]
         permissions = [
             ("record_findings", "Can record notes and findings in this audit"),
             ("lead_audit", "Leads this audit (records the closing meeting)"),
@@ -154,6 +226,31 @@ class Audit(TenantModel):
 
     def __str__(self):
         return self.title
+
+    def get_kind_display(self) -> str:
+        return label(AuditKind, self.kind)
+
+    def get_status_display(self) -> str:
+        return label(AuditStatus, self.status)
+
+    @property
+    def reference(self) -> str:
+        """Unique within the organisation: A1, A2, … in the order audits were planned."""
+        return f"A{self.number}"
+
+    def save(self, *args, **kwargs):
+        if self.number is None:
+            # Concurrent creates collide on the unique constraint rather than share a number.
+            last = Audit.objects.filter(organization_id=self.organization_id).aggregate(
+                n=models.Max("number")
+            )["n"]
+            self.number = (last or 0) + 1
+        super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None):
+        if self.number is None:  # assigned on save
+            exclude = set(exclude or ()) | {"number"}
+        super().clean_fields(exclude=exclude)
 
     def clean(self):
         errors = {}
@@ -175,12 +272,27 @@ class Audit(TenantModel):
             ).exists()
         ):
             errors["audit_guide"] = _("The audit guide must be a member of the organisation.")
+        if (
+            self.opening_meeting_on
+            and self.closing_meeting_on
+            and self.closing_meeting_on < self.opening_meeting_on
+        ):
+            errors["closing_meeting_on"] = _("The closing meeting is before the opening meeting.")
         if errors:
             raise ValidationError(errors)
 
     @property
     def is_external(self):
         return self.kind in EXTERNAL_KINDS
+
+    @property
+    def outcome_kind(self) -> str:
+        """What the audit concludes: a recommendation, readiness for stage 2, maintenance."""
+        return rules.outcome_kind(self.kind, self.leads_to_decision)
+
+    @property
+    def scope_text(self) -> str:
+        return self.scope_statement or self.organization.scope
 
     @property
     def response_window_days(self) -> int:

@@ -1,3 +1,5 @@
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -7,6 +9,7 @@ from simple_history.models import HistoricalRecords
 from itsms.models import Clause, TenantModel
 
 from .audit import Audit
+from .labels import label
 
 
 class AuditNote(TenantModel):
@@ -50,9 +53,30 @@ class Grade(models.TextChoices):
     MINOR = "minor", _("Minor nonconformity")
     OBSERVATION = "observation", _("Observation")
     OFI = "ofi", _("Opportunity for improvement")
+    CONCERN = "concern", _("Area of concern")
 
 
 NONCONFORMITIES = (Grade.MAJOR, Grade.MINOR)
+
+#: Areas of concern are raised at stage 1 only: what could become a nonconformity at stage 2
+#: (ISO/IEC 17021-1 §9.3.1.2; certification-rules.md, "Stage 1 / stage 2").
+STAGE1_ONLY = (Grade.CONCERN,)
+
+
+class FindingQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        """Bulk inserts give each finding its reference, as ``save()`` does."""
+        objs = list(objs)
+        missing = [f for f in objs if not f.reference]
+        if missing:
+            numbers = dict(
+                Audit.objects.filter(pk__in={f.audit_id for f in missing}).values_list(
+                    "pk", "number"
+                )
+            )
+            for finding in missing:
+                finding.reference = Finding.reference_for(numbers[finding.audit_id], finding.number)
+        return super().bulk_create(objs, *args, **kwargs)
 
 
 class Finding(TenantModel):
@@ -60,6 +84,7 @@ class Finding(TenantModel):
 
     audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="findings")
     number = models.PositiveIntegerField(_("number"))
+    reference = models.CharField(_("reference"), max_length=24, editable=False)
     grade = models.CharField(_("grade"), max_length=12, choices=Grade.choices)
     clause = models.ForeignKey(
         Clause,
@@ -82,6 +107,7 @@ class Finding(TenantModel):
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
+    objects = FindingQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -90,6 +116,10 @@ class Finding(TenantModel):
         ordering = ["audit", "number"]
         constraints = [
             models.UniqueConstraint(fields=["audit", "number"], name="finding_number_per_audit"),
+            # References are read across audits (dashboard, reminders): never two "F1".
+            models.UniqueConstraint(
+                fields=["organization", "reference"], name="finding_reference_per_org"
+            ),
             models.CheckConstraint(
                 condition=models.Q(grade__in=Grade.values), name="finding_grade_valid"
             ),
@@ -98,9 +128,23 @@ class Finding(TenantModel):
     def __str__(self):
         return f"{self.reference} {self.get_grade_display()}"
 
-    @property
-    def reference(self):
-        return f"F{self.number}"
+    def get_grade_display(self) -> str:
+        return label(Grade, self.grade)
+
+    @staticmethod
+    def reference_for(audit_number: int, number: int) -> str:
+        """The audit's reference and the finding's number: A3-F1 (unique in the organisation)."""
+        return f"A{audit_number}-F{number}"
+
+    def save(self, *args, **kwargs):
+        if not self.reference:
+            self.reference = self.reference_for(self.audit.number, self.number)
+        super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None):
+        if not self.reference:  # assigned on save
+            exclude = set(exclude or ()) | {"reference"}
+        super().clean_fields(exclude=exclude)
 
     @property
     def is_nonconformity(self):
@@ -111,6 +155,10 @@ class Finding(TenantModel):
             raise ValidationError({"clause": _("A nonconformity names the clause not met.")})
         if self.clause_id and self.clause.standard.code != "iso20000-1-2018":
             raise ValidationError({"clause": _("Choose a clause of ISO/IEC 20000-1:2018.")})
+        if self.grade in STAGE1_ONLY and self.audit_id and self.audit.kind != "stage1":
+            raise ValidationError(
+                {"grade": _("Areas of concern are raised in a stage 1 audit only.")}
+            )
 
     @property
     def response_deadline(self):
@@ -124,6 +172,26 @@ class ActionState(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
     IMPLEMENTED = "implemented", _("Implemented")
     VERIFIED = "verified", _("Verified (closed)")
+
+
+class CorrectiveActionQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        """Bulk inserts take the submission day from the submission time, in the organisation's
+        time zone, as ``services.action_submit`` records it."""
+        from itsms.models import Organization
+
+        objs = list(objs)
+        missing = [a for a in objs if a.submitted_at and not a.submitted_on]
+        if missing:
+            zones = dict(
+                Organization.objects.filter(
+                    pk__in={a.organization_id for a in missing}
+                ).values_list("pk", "time_zone")
+            )
+            for action in missing:
+                zone = ZoneInfo(zones[action.organization_id])
+                action.submitted_on = action.submitted_at.astimezone(zone).date()
+        return super().bulk_create(objs, *args, **kwargs)
 
 
 class CorrectiveAction(TenantModel):
@@ -155,6 +223,12 @@ class CorrectiveAction(TenantModel):
     )
     auditor_comment = models.TextField(_("auditor's comment"), blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_on = models.DateField(
+        _("submitted on"),
+        null=True,
+        blank=True,
+        help_text=_("The day of the last submission, in the organisation's time zone."),
+    )
     accepted_on = models.DateField(null=True, blank=True)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -174,6 +248,7 @@ class CorrectiveAction(TenantModel):
     )
     version = models.PositiveIntegerField(default=1, editable=False)
 
+    objects = CorrectiveActionQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -183,10 +258,24 @@ class CorrectiveAction(TenantModel):
     def __str__(self):
         return f"{self.finding.reference} · {self.get_state_display()}"
 
-    def is_overdue(self, today) -> bool:
+    def get_state_display(self) -> str:
+        return label(ActionState, self.state)
+
+    @property
+    def submitted_late(self) -> bool:
+        """The plan now with the auditor (or accepted) reached them after the deadline."""
         deadline = self.finding.response_deadline
-        return bool(
-            deadline
-            and today > deadline
-            and self.state in (ActionState.DRAFT, ActionState.RETURNED, ActionState.SUBMITTED)
-        )
+        return bool(deadline and self.submitted_on and self.submitted_on > deadline)
+
+    def is_overdue(self, today) -> bool:
+        """The response deadline binds the organisation's submission of the root-cause analysis
+        and plan (``audits.rules``): overdue is a plan still owed after the deadline, or one
+        submitted after it and not yet accepted. A plan submitted in time is never overdue,
+        however long the auditor takes to accept it. ``filters.overdue_q`` is the same rule in
+        SQL."""
+        deadline = self.finding.response_deadline
+        if not deadline or today <= deadline:
+            return False
+        if self.state in (ActionState.DRAFT, ActionState.RETURNED):
+            return True
+        return self.state == ActionState.SUBMITTED and self.submitted_late

@@ -36,7 +36,7 @@ def test_auditor_records_findings_only_in_their_audit(api_client, org_a, audit, 
         {"audit": audit.pk, "grade": "observation", "clause": "8.7.1", "statement": "obs"},
         format="json",
     )
-    assert ok.status_code == 201 and ok.json()["reference"] == "F1"
+    assert ok.status_code == 201 and ok.json()["reference"] == "A1-F1"
     missing_clause = api_client.post(
         reverse("audits-api:finding-list"),
         {"audit": audit.pk, "grade": "major", "statement": "no clause"},

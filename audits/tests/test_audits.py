@@ -45,7 +45,7 @@ def test_an_assigned_external_auditor_reads_the_sms_and_records_a_finding(
     )
     assert response.status_code == 200
     finding = Finding.objects.get(audit=audit)
-    assert (finding.reference, finding.grade, finding.recorded_by) == ("F1", "minor", chen)
+    assert (finding.reference, finding.grade, finding.recorded_by) == ("A1-F1", "minor", chen)
     assert "Two P1 incidents" in response.content.decode()
     # Read-only: the external auditor changes nothing in the SMS.
     settings_page = reverse("itsms:organization_edit", kwargs={"org_slug": org_a.slug})

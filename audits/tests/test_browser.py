@@ -65,3 +65,33 @@ def test_auditor_records_a_minor_nonconformity_and_the_contributor_answers(
     answer.get_by_role("button", name="Submit to the auditor").click()
     expect(page.get_by_test_id("action-state")).to_have_text("Submitted")
     assert CorrectiveAction.objects.get(finding__audit=audit).state == ActionState.SUBMITTED
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_at_800_px_the_grading_criteria_stand_beside_the_grade_choice(
+    page, live_server, org_a, audit, chen, language
+):
+    """The auditor's tablet: the criteria are read while choosing the grade."""
+    page.set_viewport_size({"width": 800, "height": 1100})
+    sign_in(page, live_server, chen.email)
+    page.context.add_cookies(
+        [{"name": "django_language", "value": language, "url": live_server.url}]
+    )
+    page.goto(f"{live_server.url}/o/{org_a.slug}/audits/{audit.pk}/")
+    grades = page.get_by_test_id("finding-form").locator("#id_grade").bounding_box()
+    criteria = page.get_by_test_id("grading-criteria").bounding_box()
+    assert criteria["x"] >= grades["x"] + grades["width"] - 1  # to its right, not below
+    assert criteria["y"] < grades["y"] + grades["height"]  # and level with it
+    assert criteria["x"] + criteria["width"] <= 800  # on the screen, no sideways scrolling
+    assert page.evaluate("document.documentElement.scrollWidth") <= 800
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"audit-800-{language}.png"), full_page=False)
+
+
+def test_on_a_phone_the_criteria_follow_the_form(page, live_server, org_a, audit, chen):
+    page.set_viewport_size({"width": 420, "height": 900})
+    sign_in(page, live_server, chen.email)
+    page.goto(f"{live_server.url}/o/{org_a.slug}/audits/{audit.pk}/")
+    form = page.get_by_test_id("finding-form").bounding_box()
+    criteria = page.get_by_test_id("grading-criteria").bounding_box()
+    assert criteria["y"] >= form["y"] + form["height"] - 1

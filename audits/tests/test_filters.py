@@ -146,9 +146,16 @@ def test_corrective_action_filters_in_the_api(api_client, org_a, world):
     # The deadline follows each audit's window: 42 days by default, 10 for the tight body.
     assert get(overdue="true") == {late.pk}
     assert get(overdue="false") == {a1.pk, a2.pk, tight.pk}
-    CorrectiveAction.objects.filter(pk=tight.pk).update(state=ActionState.SUBMITTED)
-    due_yesterday = org_a.local_today() - timedelta(days=11)
-    Audit.objects.filter(pk=world["tight"].pk).update(closing_meeting_on=due_yesterday)
+    closed = org_a.local_today() - timedelta(days=11)  # due yesterday
+    Audit.objects.filter(pk=world["tight"].pk).update(closing_meeting_on=closed)
+    # Submitted on the last day: in time, not overdue while it waits for the auditor.
+    CorrectiveAction.objects.filter(pk=tight.pk).update(
+        state=ActionState.SUBMITTED, submitted_on=closed + timedelta(days=10)
+    )
+    assert get(overdue="true") == {late.pk}
+    assert tight.pk in get(overdue="false")
+    # Submitted a day late: overdue until the auditor accepts it.
+    CorrectiveAction.objects.filter(pk=tight.pk).update(submitted_on=closed + timedelta(days=11))
     assert get(overdue="true") == {late.pk, tight.pk}
     assert get(overdue="true", state="submitted") == {tight.pk}
     # An accepted plan is no longer late, whatever its deadline.

@@ -56,6 +56,9 @@ class ActionView(AuditMixin, View):
             "audit": audit,
             "deadline": action.finding.response_deadline,
             "overdue": action.is_overdue(self.organization.local_today()),
+            # Shown to everyone who reads the answer: the auditee after submitting, the
+            # auditor who accepts the plan and verifies it.
+            "evidence": list(action.evidence.filter(deleted_at__isnull=True).order_by("title")),
             "may_answer": may_answer
             and action.state in (ActionState.DRAFT, ActionState.RETURNED, ActionState.ACCEPTED),
             "may_review": audit_permissions.may_record(user, audit),

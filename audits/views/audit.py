@@ -1,13 +1,12 @@
-"""Planning and running an audit."""
+"""Planning an audit and the pages that show it."""
 
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.views.generic import FormView, TemplateView, View
+from django.views.generic import FormView, TemplateView
 
 from itsms.shared.permissions import Capability
 
@@ -20,12 +19,17 @@ from ..forms import (
     ClosingMeetingForm,
     FindingForm,
     NoteForm,
+    OpeningMeetingForm,
     PlanNextForm,
     SessionForm,
 )
-from ..grading import GRADING_CRITERIA
-from ..models import Audit, AuditAssignment, CertificationBody, Finding
+from ..grading import criteria_for
+from ..models import Audit, CertificationBody
+from ..models.audit import STAGES_HELP
 from .base import AuditMixin
+
+#: The query parameter of "show all" links (findings on the audit page, actions on the list).
+SHOW_ALL = "all"
 
 
 def _errors(exc: ValidationError) -> str:
@@ -34,8 +38,13 @@ def _errors(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
+def show_all(request, name: str) -> bool:
+    return request.GET.get(name) == SHOW_ALL or request.POST.get(name) == SHOW_ALL
+
+
 class AuditListView(AuditMixin, TemplateView):
-    """The audit programme: every audit, and the corrective actions still open."""
+    """The audit programme: every audit, and the corrective actions still open (the first
+    ``ACTIONS_SHOWN``, or all with ``?actions=all``)."""
 
     template_name = "audits/audit_list.html"
 
@@ -52,9 +61,12 @@ class AuditListView(AuditMixin, TemplateView):
             request=self.request,
             organization=self.organization,
         )
-        actions = []
+        actions, actions_total = [], 0
+        all_actions = show_all(self.request, "actions")
         if is_member and action_filter.is_valid():
-            actions = list(action_filter.qs)
+            qs = action_filter.qs
+            actions_total = qs.count()
+            actions = list(qs if all_actions else qs[: selectors.ACTIONS_SHOWN])
             for action in actions:
                 action.overdue = action.is_overdue(today)
         audit_params, action_params = _params(audit_filter), _params(action_filter)
@@ -66,6 +78,9 @@ class AuditListView(AuditMixin, TemplateView):
             audit_params=audit_params,
             audit_query=urlencode(audit_params),
             actions=actions,
+            actions_total=actions_total,
+            actions_capped=len(actions) < actions_total,
+            all_actions_query=urlencode([*audit_params, *action_params, ("actions", SHOW_ALL)]),
             action_filter=action_filter,
             actions_filtered=bool(action_params),
             action_params=action_params,
@@ -138,8 +153,27 @@ class AuditEditView(AuditMixin, FormView):
         )
 
 
+def findings_context(view, audit, *, all_findings: bool, finding_form=None) -> dict:
+    """What the findings panel shows (the page and the htmx swap after recording)."""
+    findings, total = selectors.findings_shown(audit, show_all=all_findings)
+    today = view.organization.local_today()
+    for finding in findings:
+        action = getattr(finding, "corrective_action", None)
+        finding.overdue = bool(action and action.is_overdue(today))
+    return {
+        "findings": findings,
+        "findings_total": total,
+        "findings_capped": len(findings) < total,
+        "all_findings": all_findings,
+        "finding_form": finding_form or FindingForm(organization=view.organization, audit=audit),
+        "criteria": criteria_for(audit),
+    }
+
+
 class AuditDetailView(AuditMixin, TemplateView):
-    """The audit as the auditor works it: plan, notes, findings, closing, recommendation."""
+    """The audit as the auditor works it: plan, notes, findings, meetings, its conclusion.
+
+    Lists the latest ``FINDINGS_SHOWN`` findings; ``?findings=all`` lists every one."""
 
     template_name = "audits/audit_detail.html"
     model = Audit
@@ -147,25 +181,29 @@ class AuditDetailView(AuditMixin, TemplateView):
     def get_context_data(self, finding_form=None, note_form=None, **kwargs):
         context = super().get_context_data(**kwargs)
         audit = self.get_audit()
-        findings = selectors.findings_of(audit)
         today = self.organization.local_today()
-        for finding in findings:
-            action = getattr(finding, "corrective_action", None)
-            finding.overdue = bool(action and action.is_overdue(today))
+        outcome = selectors.outcome_for(audit)
         context.update(self.audit_context(audit))
         context.update(
-            findings=findings,
+            findings_context(
+                self,
+                audit,
+                all_findings=show_all(self.request, "findings"),
+                finding_form=finding_form,
+            )
+        )
+        context.update(
             sessions=list(audit.sessions.select_related("clause", "process__clause")),
             notes=list(audit.notes.select_related("clause", "recorded_by")),
             team=selectors.active_assignments(audit),
-            recommendation=selectors.recommendation_for(audit, findings),
-            finding_form=finding_form or FindingForm(organization=self.organization),
+            outcome=outcome,
+            areas_of_concern=selectors.areas_of_concern(audit, outcome),
             note_form=note_form or NoteForm(),
+            opening_form=OpeningMeetingForm(initial={"held_on": today}, auto_id="opening_%s"),
+            stages_help=STAGES_HELP,
             closing_form=ClosingMeetingForm(initial={"held_on": today}),
             assign_form=AssignForm(organization=self.organization),
-            session_form=SessionForm(organization=self.organization),
             plan_next_form=PlanNextForm(),
-            criteria=GRADING_CRITERIA,
             scope_clauses=list(audit.scope_clauses.order_by("order")),
             scope_processes=list(audit.scope_processes.select_related("clause")),
             scope_services=list(audit.scope_services.all()),
@@ -185,239 +223,7 @@ class AuditPlanView(AuditMixin, TemplateView):
         context.update(self.audit_context(audit))
         context["sessions"] = list(audit.sessions.select_related("clause", "process__clause"))
         context["team"] = selectors.active_assignments(audit)
-        context["session_form"] = SessionForm(organization=self.organization)
+        context["session_form"] = kwargs.get("session_form") or SessionForm(
+            organization=self.organization
+        )
         return context
-
-
-class FindingCreateView(AuditMixin, View):
-    """Record a finding without leaving the audit page (htmx swaps the findings panel)."""
-
-    model = Audit
-    capability = Capability.VIEW
-
-    def post(self, request, *args, **kwargs):
-        audit = self.get_audit()
-        self.require(audit_permissions.may_record(request.user, audit))
-        form = FindingForm(request.POST, organization=self.organization)
-        status = 200
-        if form.is_valid():
-            data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-            try:
-                finding = services.finding_record(audit=audit, actor=request.user, **data)
-                messages.success(request, _("%(ref)s recorded.") % {"ref": finding.reference})
-                form = None
-            except ValidationError as exc:
-                form.add_error(None, _errors(exc))
-                status = 400
-        else:
-            status = 400
-        if not request.htmx:
-            if status == 200:
-                return redirect("audits:audit_detail", org_slug=self.organization.slug, pk=audit.pk)
-            view = AuditDetailView()
-            view.setup(request, *args, **kwargs)
-            view.organization, view.membership = self.organization, self.membership
-            return render(
-                request, view.template_name, view.get_context_data(finding_form=form), status=status
-            )
-        findings = selectors.findings_of(audit)
-        return render(
-            request,
-            "audits/_findings_panel.html",
-            {
-                **self.audit_context(audit),
-                "organization": self.organization,
-                "findings": findings,
-                "finding_form": form or FindingForm(organization=self.organization),
-                "criteria": GRADING_CRITERIA,
-            },
-            status=status,
-        )
-
-
-class FindingEditView(AuditMixin, FormView):
-    """Edit a finding; a stale version is refused with a clear message (two auditors)."""
-
-    template_name = "audits/finding_form.html"
-    model = Finding
-
-    def get_finding(self):
-        return get_object_or_404(
-            self.scoped(Finding).select_related("audit", "clause"), pk=self.kwargs["pk"]
-        )
-
-    def get_form(self, form_class=None):
-        return FindingForm(
-            **self.get_form_kwargs(), instance=self.get_finding(), organization=self.organization
-        )
-
-    def get(self, request, *args, **kwargs):
-        self.require(audit_permissions.may_record(request.user, self.get_finding().audit))
-        return super().get(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        finding = self.get_finding()
-        self.require(audit_permissions.may_record(request.user, finding.audit))
-        return super().post(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        finding = self.get_finding()
-        context.update(self.audit_context(finding.audit))
-        context.update(finding=finding, criteria=GRADING_CRITERIA)
-        return context
-
-    def form_valid(self, form):
-        finding = self.get_finding()
-        data = dict(form.cleaned_data)
-        version = data.pop("version", None)
-        try:
-            services.finding_update(
-                finding=finding, actor=self.request.user, version=version, **data
-            )
-        except services.StaleEdit as exc:
-            form.add_error(None, str(exc))
-            return self.render_to_response(self.get_context_data(form=form), status=409)
-        except ValidationError as exc:
-            form.add_error(None, _errors(exc))
-            return self.render_to_response(self.get_context_data(form=form), status=400)
-        messages.success(self.request, _("Saved."))
-        return redirect("audits:audit_detail", org_slug=self.organization.slug, pk=finding.audit_id)
-
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
-
-
-class _AuditAction(AuditMixin, View):
-    """POST-only actions on an audit; each says who may do it."""
-
-    model = Audit
-    capability = Capability.VIEW
-
-    def done(self, audit, message=None, error=None):
-        if message:
-            messages.success(self.request, message)
-        if error:
-            messages.error(self.request, error)
-        return redirect("audits:audit_detail", org_slug=self.organization.slug, pk=audit.pk)
-
-
-class NoteCreateView(_AuditAction):
-    def post(self, request, *args, **kwargs):
-        audit = self.get_audit()
-        self.require(audit_permissions.may_record(request.user, audit))
-        form = NoteForm(request.POST)
-        if not form.is_valid():
-            return self.done(audit, error=_("The note needs a subject and text."))
-        try:
-            services.note_add(audit=audit, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            return self.done(audit, error=_errors(exc))
-        return self.done(audit, _("Note recorded."))
-
-
-class SessionCreateView(_AuditAction):
-    def post(self, request, *args, **kwargs):
-        audit = self.get_audit()
-        self.require(audit_permissions.may_lead(request.user, self.membership, audit))
-        form = SessionForm(request.POST, organization=self.organization)
-        if not form.is_valid():
-            errors = " ".join(str(e) for errs in form.errors.values() for e in errs)
-            return self.done(audit, error=errors)
-        try:
-            services.session_add(audit=audit, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            return self.done(audit, error=_errors(exc))
-        return self.done(audit, _("Session added to the plan."))
-
-
-class AssignView(_AuditAction):
-    capability = Capability.CHANGE_ORGANIZATION
-
-    def post(self, request, *args, **kwargs):
-        from ..invitations import audit_invitation_create
-
-        audit = self.get_audit()
-        form = AssignForm(request.POST, organization=self.organization)
-        if not form.is_valid():
-            errors = " ".join(str(e) for errs in form.errors.values() for e in errs)
-            return self.done(audit, error=errors)
-        try:
-            if form.cleaned_data["user"]:
-                services.assignment_add(
-                    audit=audit,
-                    actor=request.user,
-                    user=form.cleaned_data["user"],
-                    role=form.cleaned_data["role"],
-                )
-                return self.done(audit, _("Auditor assigned."))
-            audit_invitation_create(
-                audit=audit,
-                actor=request.user,
-                email=form.cleaned_data["email"],
-                role=form.cleaned_data["role"],
-            )
-        except ValidationError as exc:
-            return self.done(audit, error=_errors(exc))
-        return self.done(
-            audit, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
-        )
-
-
-class AssignmentEndView(AuditMixin, View):
-    capability = Capability.CHANGE_ORGANIZATION
-    model = AuditAssignment
-
-    def post(self, request, *args, **kwargs):
-        assignment = get_object_or_404(
-            self.scoped(AuditAssignment).select_related("audit", "user"), pk=kwargs["pk"]
-        )
-        services.assignment_end(assignment=assignment, actor=request.user)
-        messages.success(request, _("%(user)s is off the audit.") % {"user": assignment.user})
-        return redirect(
-            "audits:audit_detail", org_slug=self.organization.slug, pk=assignment.audit_id
-        )
-
-
-class ClosingMeetingView(_AuditAction):
-    def post(self, request, *args, **kwargs):
-        audit = self.get_audit()
-        self.require(audit_permissions.may_lead(request.user, self.membership, audit))
-        form = ClosingMeetingForm(request.POST)
-        if not form.is_valid():
-            return self.done(audit, error=_("Give the date of the closing meeting."))
-        try:
-            audit = services.closing_meeting_record(
-                audit=audit, actor=request.user, held_on=form.cleaned_data["held_on"]
-            )
-        except ValidationError as exc:
-            return self.done(audit, error=_errors(exc))
-        return self.done(
-            audit,
-            _("Closing meeting recorded. Nonconformities are due by %(date)s.")
-            % {"date": audit.response_deadline.isoformat()},
-        )
-
-
-class AuditCloseView(_AuditAction):
-    capability = Capability.CHANGE_ORGANIZATION
-
-    def post(self, request, *args, **kwargs):
-        audit = services.audit_close(audit=self.get_audit(), actor=request.user)
-        return self.done(audit, _("Audit closed; the auditors' access ended with it."))
-
-
-class PlanNextView(_AuditAction):
-    capability = Capability.CHANGE_ORGANIZATION
-
-    def post(self, request, *args, **kwargs):
-        audit = self.get_audit()
-        form = PlanNextForm(request.POST)
-        if not form.is_valid():
-            errors = " ".join(str(e) for errs in form.errors.values() for e in errs)
-            return self.done(audit, error=errors)
-        new = services.audit_plan_next(audit=audit, actor=request.user, **form.cleaned_data)
-        messages.success(request, _("Next audit planned from this one."))
-        return redirect(
-            reverse("audits:audit_edit", kwargs={"org_slug": self.organization.slug, "pk": new.pk})
-        )

@@ -122,7 +122,7 @@ def test_each_organisations_next_deadline_in_four_queries(org_a, django_assert_m
     first = large[orgs[0].pk]
     # surveillance 1 and the response are both due in a week; the earlier-listed kind wins
     assert first.due == TODAY + timedelta(days=7)
-    assert first.title in ("Surveillance audit 1 due", "Response to F1 (Minor nonconformity, —)")
+    assert first.title in ("Surveillance audit 1 due", "Response to A1-F1 (Minor nonconformity, —)")
     # an overdue response is the most urgent
     from audits.models import Audit
 

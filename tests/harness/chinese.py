@@ -28,7 +28,7 @@ ALLOWED_PATTERNS = {
     r"GB/T\s?\d+(?:\.\d+)?-\d{4}": "the national standard's name (GB/T 24405.1-2019)",
     r"ITSMS Workbench|ITSMS": "the product's name",
     r"\bEnglish\b": "the language switch names each language in that language",
-    r"\bF\d+\b": "finding references (F1, F2 …): identifiers",
+    r"\b(?:A\d+-)?F\d+\b|\bA\d+\b": "audit and finding references (A1, A1-F2 …): identifiers",
     r"\btestserver\b": "the site's domain (the test client's host)",
     r"\bv\d+\b": "version marks of evidence files (v1, v2)",
     r"Authorization: Token <key>": "the HTTP header an API client sends, literally",

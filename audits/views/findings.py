@@ -1,0 +1,118 @@
+"""Recording and editing findings."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.generic import FormView, View
+
+from itsms.shared.permissions import Capability
+
+from .. import permissions as audit_permissions
+from .. import services
+from ..forms import FindingForm
+from ..grading import criteria_for
+from ..models import Audit, Finding
+from .audit import AuditDetailView, _errors, findings_context, show_all
+from .base import AuditMixin
+
+
+class FindingCreateView(AuditMixin, View):
+    """Record a finding without leaving the audit page (htmx swaps the findings panel, in the
+    same "latest" or "all" view the auditor had)."""
+
+    model = Audit
+    capability = Capability.VIEW
+
+    def post(self, request, *args, **kwargs):
+        audit = self.get_audit()
+        self.require(audit_permissions.may_record(request.user, audit))
+        form = FindingForm(request.POST, organization=self.organization, audit=audit)
+        status = 200
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+            try:
+                finding = services.finding_record(audit=audit, actor=request.user, **data)
+                messages.success(request, _("%(ref)s recorded.") % {"ref": finding.reference})
+                form = None
+            except ValidationError as exc:
+                form.add_error(None, _errors(exc))
+                status = 400
+        else:
+            status = 400
+        all_findings = show_all(request, "findings")
+        if not request.htmx:
+            if status == 200:
+                return redirect("audits:audit_detail", org_slug=self.organization.slug, pk=audit.pk)
+            view = AuditDetailView()
+            view.setup(request, *args, **kwargs)
+            view.organization, view.membership = self.organization, self.membership
+            view._audit = audit
+            return render(
+                request, view.template_name, view.get_context_data(finding_form=form), status=status
+            )
+        return render(
+            request,
+            "audits/_findings_panel.html",
+            {
+                **self.audit_context(audit),
+                "organization": self.organization,
+                **findings_context(self, audit, all_findings=all_findings, finding_form=form),
+            },
+            status=status,
+        )
+
+
+class FindingEditView(AuditMixin, FormView):
+    """Edit a finding; a stale version is refused with a clear message (two auditors)."""
+
+    template_name = "audits/finding_form.html"
+    model = Finding
+
+    def get_finding(self):
+        if not hasattr(self, "_finding"):
+            self._finding = get_object_or_404(
+                self.scoped(Finding).select_related("audit", "clause"), pk=self.kwargs["pk"]
+            )
+        return self._finding
+
+    def get_form(self, form_class=None):
+        return FindingForm(
+            **self.get_form_kwargs(), instance=self.get_finding(), organization=self.organization
+        )
+
+    def get(self, request, *args, **kwargs):
+        self.require(audit_permissions.may_record(request.user, self.get_finding().audit))
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        finding = self.get_finding()
+        self.require(audit_permissions.may_record(request.user, finding.audit))
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        finding = self.get_finding()
+        context.update(self.audit_context(finding.audit))
+        context.update(finding=finding, criteria=criteria_for(finding.audit))
+        return context
+
+    def form_valid(self, form):
+        finding = self.get_finding()
+        data = dict(form.cleaned_data)
+        version = data.pop("version", None)
+        try:
+            services.finding_update(
+                finding=finding, actor=self.request.user, version=version, **data
+            )
+        except services.StaleEdit as exc:
+            form.add_error(None, str(exc))
+            return self.render_to_response(self.get_context_data(form=form), status=409)
+        except ValidationError as exc:
+            form.add_error(None, _errors(exc))
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        messages.success(self.request, _("Saved."))
+        return redirect("audits:audit_detail", org_slug=self.organization.slug, pk=finding.audit_id)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
