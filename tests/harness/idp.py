@@ -99,7 +99,7 @@ class SamlIdP:
     ENTITY_ID = "https://idp.ehbank.example/saml/metadata"
     SSO_URL = "https://idp.ehbank.example/saml/sso"
 
-    def __init__(self, sp_metadata_xml: str):
+    def __init__(self):
         from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
         from saml2.config import IdPConfig
         from saml2.server import Server
@@ -108,7 +108,6 @@ class SamlIdP:
         key_pem, cert_pem = self_signed_certificate("idp.ehbank.example")
         (self.folder / "idp.key").write_bytes(key_pem)
         (self.folder / "idp.crt").write_bytes(cert_pem)
-        (self.folder / "sp.xml").write_text(sp_metadata_xml)
         config = IdPConfig()
         config.load(
             {
@@ -116,7 +115,6 @@ class SamlIdP:
                 "xmlsec_binary": XMLSEC1,
                 "key_file": str(self.folder / "idp.key"),
                 "cert_file": str(self.folder / "idp.crt"),
-                "metadata": {"local": [str(self.folder / "sp.xml")]},
                 "service": {
                     "idp": {
                         "endpoints": {
@@ -140,6 +138,16 @@ class SamlIdP:
         self.server = Server(config=config)
         self.binding_redirect = BINDING_HTTP_REDIRECT
 
+    def trust(self, sp_metadata_xml: str) -> None:
+        """Know the product as a service provider (its published metadata)."""
+        from saml2.mdstore import MetadataStore
+
+        if self.server.metadata is None:
+            config = self.server.config
+            store = MetadataStore(config.attribute_converters, config)
+            self.server.metadata = config.metadata = store
+        self.server.metadata.load("inline", sp_metadata_xml)
+
     def metadata_xml(self) -> str:
         from saml2.metadata import create_metadata_string
 
@@ -148,7 +156,8 @@ class SamlIdP:
     def answer(self, saml_request: str, *, email: str, groups=(), name="") -> str:
         """Parse the product's AuthnRequest and sign a real response for ``email``; returns
         the base64 SAMLResponse the browser posts back."""
-        from saml2.saml import NAMEID_FORMAT_EMAILADDRESS, NameID
+        from saml2.saml import AUTHN_PASSWORD_PROTECTED, NAMEID_FORMAT_EMAILADDRESS, NameID
+        from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 
         request = self.server.parse_authn_request(saml_request, self.binding_redirect)
         message = request.message
@@ -163,5 +172,8 @@ class SamlIdP:
             name_id=NameID(format=NAMEID_FORMAT_EMAILADDRESS, text=email),
             sign_response=True,
             sign_assertion=True,
+            authn={"class_ref": AUTHN_PASSWORD_PROTECTED, "authn_auth": self.ENTITY_ID},
+            sign_alg=SIG_RSA_SHA256,
+            digest_alg=DIGEST_SHA256,
         )
         return base64.b64encode(str(response).encode()).decode()
