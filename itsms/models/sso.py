@@ -1,7 +1,10 @@
 """Single sign-on: an organisation's identity provider (OpenID Connect or SAML 2.0) and the email
 domains it vouches for. How a sign-in uses them: ``itsms.sso``."""
 
+import hashlib
 import secrets
+
+from django.conf import settings
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -101,6 +104,13 @@ class IdentityProvider(TenantModel):
 
     def __str__(self):
         return f"{self.name} ({self.get_protocol_display()})"
+
+    @staticmethod
+    def key_for(organization) -> str:
+        """The key an organisation's provider gets: known before it is saved (the admin
+        registers the redirect address at the IdP first), not guessable from the slug."""
+        digest = hashlib.sha256(f"{settings.SECRET_KEY}:idp:{organization.pk}".encode())
+        return "idp-" + digest.hexdigest()[:10]
 
     @property
     def has_client_secret(self) -> bool:

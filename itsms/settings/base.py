@@ -154,7 +154,7 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_SESSION_REMEMBER = True  # sessions last SESSION_COOKIE_AGE, as before
 ACCOUNT_LOGOUT_ON_GET = False
 # A password change keeps this session and ends every other one (itsms.accounts.signals).
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False

@@ -160,25 +160,33 @@ def groups_of(sociallogin, provider: IdentityProvider) -> list[str]:
 
 
 def redirect_to_provider(request: HttpRequest, provider: IdentityProvider, next_url=None):
-    """Send the browser to ``provider`` to sign in (the response to the sign-in form)."""
+    """Send the browser to ``provider`` to sign in (the response to the sign-in form).
+
+    Not a redirect: the sign-in page's Content-Security-Policy (``form-action 'self'``) stops a
+    form whose answer redirects to another site. A page that goes on by itself (meta refresh,
+    no script) hands over to the provider instead.
+    """
     from allauth.socialaccount.adapter import get_adapter
     from allauth.socialaccount.providers.base import AuthProcess
+    from django.shortcuts import render
 
     allauth_provider = get_adapter(request).get_provider(request, provider.key)
-    return allauth_provider.redirect(request, process=AuthProcess.LOGIN, next_url=next_url)
+    redirect = allauth_provider.redirect(request, process=AuthProcess.LOGIN, next_url=next_url)
+    return render(
+        request, "itsms/sso_handoff.html", {"url": redirect["Location"], "provider": provider}
+    )
 
 
-def sign_in_urls(request: HttpRequest, provider: IdentityProvider) -> dict:
-    """The addresses the organisation's admin registers at their IdP."""
+def sign_in_urls(request: HttpRequest, organization, provider=None) -> dict:
+    """The addresses the organisation's admin registers at their IdP (known before the
+    provider is saved: its key follows from the organisation)."""
     from django.urls import reverse
 
-    if provider.protocol == IdentityProvider.Protocol.OIDC:
-        return {
-            "redirect_uri": request.build_absolute_uri(
-                reverse("openid_connect_callback", kwargs={"provider_id": provider.key})
-            )
-        }
+    key = provider.key if provider is not None else IdentityProvider.key_for(organization)
     return {
-        "acs_url": request.build_absolute_uri(reverse("saml_acs", args=[provider.key])),
-        "metadata_url": request.build_absolute_uri(reverse("saml_metadata", args=[provider.key])),
+        "redirect_uri": request.build_absolute_uri(
+            reverse("openid_connect_callback", kwargs={"provider_id": key})
+        ),
+        "acs_url": request.build_absolute_uri(reverse("saml_acs", args=[key])),
+        "metadata_url": request.build_absolute_uri(reverse("saml_metadata", args=[key])),
     }

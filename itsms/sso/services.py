@@ -47,7 +47,9 @@ def identity_provider_save(
     """
     provider = IdentityProvider.objects.filter(organization=organization).first()
     if provider is None:
-        provider = IdentityProvider(organization=organization)
+        provider = IdentityProvider(
+            organization=organization, key=IdentityProvider.key_for(organization)
+        )
     for key in PROVIDER_FIELDS:
         if key in fields:
             setattr(provider, key, fields[key])

@@ -35,7 +35,7 @@ class IdentityProviderView(OrganizationMixin, TemplateView):
         )
         if provider is not None:
             context["domains"] = list(provider.domains.all())
-            context["urls"] = selectors.sign_in_urls(self.request, provider)
+        context["urls"] = selectors.sign_in_urls(self.request, self.organization, provider)
         return context
 
     def post(self, request, *args, **kwargs):

@@ -21,6 +21,20 @@ import requests
 XMLSEC1 = shutil.which("xmlsec1") or "/usr/bin/xmlsec1"
 
 
+def handoff_url(response) -> str:
+    """Where the sign-in form's answer hands the browser over to the identity provider."""
+    import html
+    import re
+
+    assert response.status_code == 200, response.status_code
+    page = response.content.decode()
+    match = re.search(r'href="([^"]+)" data-testid="sso-continue"', page)
+    assert match, "no hand-over to the identity provider"
+    url = html.unescape(match.group(1))
+    assert f'content="0; url={match.group(1)}"' in page, "the page goes on by itself"
+    return url
+
+
 @contextmanager
 def oidc_provider(users: dict[str, dict]):
     """A running OpenID Connect provider; ``users`` maps a subject to its claims."""
