@@ -177,3 +177,33 @@ def test_the_admin_action_removes_second_factors(client, consultant):
     )
     assert response.status_code == 302
     assert not Authenticator.objects.filter(user=consultant).exists()
+
+
+def test_the_site_admin_needs_a_second_factor_where_production_asks(client, settings):
+    settings.ADMIN_REQUIRE_MFA = True
+    admin = UserFactory(email="admin@workbench.example", is_staff=True, is_superuser=True)
+    assert sign_in(client, admin).status_code == 302
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302 and response["Location"] == reverse("mfa_index")
+    secret = totp_secret(client)
+    client.post(reverse("mfa_activate_totp"), {"code": pyotp.TOTP(secret).now()})
+    # Set up in this session, but not passed: confirm it first.
+    response = client.get(reverse("admin:index"))
+    assert response["Location"].startswith(reverse("mfa_reauthenticate"))
+    client.post(reverse("logout"))
+    sign_in(client, admin)
+    second_step(client, pyotp.TOTP(secret).now())
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_the_site_admin_signs_in_on_the_products_sign_in_page(client):
+    response = client.get(reverse("admin:login"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_production_settings_ask_the_site_admin_for_a_second_factor():
+    from .test_settings import PROD_ENV, manage
+
+    code = "from django.conf import settings as s; print(s.ADMIN_REQUIRE_MFA)"
+    result = manage("shell", "-c", code, env=PROD_ENV)
+    assert result.stdout.strip().splitlines()[-1] == "True", result.stderr

@@ -188,3 +188,46 @@ def test_signing_in_without_the_required_factor_leads_to_set_up_then_to_my_work(
     my_work = reverse("itsms:my_work", args=[org_a.slug])
     assert f'href="{my_work}"' in codes_page, "the codes page continues to the member's work"
     assert client.get(my_work).status_code == 200
+
+
+def test_an_api_token_needs_a_second_factor_step_when_an_organisation_requires_one(
+    client, org_a, members
+):
+    from rest_framework.authtoken.models import Token
+
+    require(org_a)
+    user = members[Role.CONTRIBUTOR]
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    client.post(reverse("login"), {"username": user.email, "password": PASSWORD})
+    client.post(reverse("mfa_authenticate"), {"code": pyotp.TOTP(secret).now()})
+    # Right after the second step: allowed.
+    assert client.post(reverse("itsms:api_token_create")).status_code == 302
+    assert Token.objects.filter(user=user).exists()
+    Token.objects.filter(user=user).delete()
+    # Later on (the step is older than the re-authentication window): confirm it again.
+    session = client.session
+    records = session["account_authentication_methods"]
+    for record in records:
+        record["at"] -= 3600
+    session["account_authentication_methods"] = records
+    session.save()
+    response = client.post(reverse("itsms:api_token_create"))
+    assert response["Location"].startswith(reverse("mfa_reauthenticate"))
+    assert not Token.objects.filter(user=user).exists()
+
+
+def test_without_the_required_factor_no_token_is_made(client, org_a, members):
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    require(org_a)
+    user = members[Role.VIEWER]
+    client.force_login(user)
+    response = client.post(reverse("itsms:api_token_create"))
+    assert response["Location"] == reverse("mfa_index")
+    exchanged = APIClient().post(
+        reverse("itsms-api:auth-token"), {"username": user.email, "password": PASSWORD}
+    )
+    assert exchanged.status_code == 403
+    assert not Token.objects.filter(user=user).exists()

@@ -61,7 +61,8 @@ class SessionActivityMiddleware:
 
 def passed_second_factor(request) -> bool:
     """Did this session pass a second factor (at sign-in, with a passkey, or since)?"""
-    return any(record.get("method") == "mfa" for record in get_authentication_records(request))
+    records = get_authentication_records(request, request.user)
+    return any(record.get("method") == "mfa" for record in records)
 
 
 class AdminSecondFactorMiddleware:

@@ -91,6 +91,18 @@ def _sign_in_counts_as_confirmation(request) -> None:
         request.session[AUTHENTICATION_METHODS_SESSION_KEY] = records
 
 
+def passed_second_factor_recently(request) -> bool:
+    """Did this session pass a second factor within ``ACCOUNT_REAUTHENTICATION_TIMEOUT``?"""
+    from allauth.account.authentication import get_authentication_records
+    from django.conf import settings
+
+    limit = settings.ACCOUNT_REAUTHENTICATION_TIMEOUT
+    return any(
+        record.get("method") == "mfa" and time.time() - record.get("at", 0) < limit
+        for record in get_authentication_records(request, request.user)
+    )
+
+
 def session_end(*, request, session: UserSession) -> None:
     """Sign one of the user's sessions out (the current one included)."""
     from allauth.usersessions.internal.flows.sessions import end_sessions

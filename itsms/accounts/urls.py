@@ -17,9 +17,9 @@ from allauth.socialaccount import urls as socialaccount_urls
 from allauth.socialaccount.providers.openid_connect import urls as oidc_urls
 from allauth.socialaccount.providers.saml import urls as saml_urls
 from django.urls import include, path
-from rest_framework.authtoken.views import obtain_auth_token
 
 from . import views
+from .api import ObtainTokenView
 
 urlpatterns = [
     path("account/", views.account, name="account"),
@@ -29,7 +29,7 @@ urlpatterns = [
     path("account/token/revoke/", views.api_token_revoke, name="api_token_revoke"),
 ]
 
-api_urlpatterns = [path("auth/token/", obtain_auth_token, name="auth-token")]
+api_urlpatterns = [path("auth/token/", ObtainTokenView.as_view(), name="auth-token")]
 
 ALLAUTH_ACCOUNT_PAGES = {
     "account_login",

@@ -52,8 +52,37 @@ def sessions_end_others(request):
     return redirect("itsms:account")
 
 
+def second_factor_step_required(view):
+    """For a user of an organisation that requires a second factor: the view runs only right
+    after a second-factor step (at sign-in or confirmed again), so a stolen session cannot mint
+    a long-lived token that skips the factor."""
+    from functools import wraps
+
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    from itsms.shared import permissions
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if permissions.organizations_requiring_mfa(request.user):
+            if not permissions.has_second_factor(request.user):
+                messages.warning(
+                    request, _("Set up a second factor first: your organisation requires one.")
+                )
+                return redirect("mfa_index")
+            if not services.passed_second_factor_recently(request):
+                messages.info(request, _("Confirm your second factor to create a token."))
+                query = urlencode({"next": reverse("itsms:account")})
+                return redirect(reverse("mfa_reauthenticate") + "?" + query)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 @login_required
 @require_POST
+@second_factor_step_required
 def api_token_create(request):
     """Create (or replace) the user's API token; the key is shown once."""
     Token.objects.filter(user=request.user).delete()

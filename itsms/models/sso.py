@@ -5,7 +5,6 @@ import hashlib
 import secrets
 
 from django.conf import settings
-
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
