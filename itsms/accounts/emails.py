@@ -10,7 +10,18 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
+
+
+def reader_language(user) -> str:
+    """The language a security notice to ``user`` is written in: their organisations' language
+    when they all share one (the site admin or a command may send it, in another language),
+    else the language of the request that caused it."""
+    languages = set(user.memberships.values_list("organization__language", flat=True))
+    if len(languages) == 1:
+        return languages.pop()
+    return translation.get_language() or settings.LANGUAGE_CODE
 
 
 def queue_email(*, subject: str, body: str, to: list[str], html: str | None = None) -> None:
@@ -18,17 +29,20 @@ def queue_email(*, subject: str, body: str, to: list[str], html: str | None = No
     transaction.on_commit(lambda: deliver_email.delay(subject, body, list(to), html))
 
 
-def new_device_email(*, user, device: str, ip: str | None, when) -> None:
+def new_device_email(*, user, user_agent: str, ip: str | None, when) -> None:
     """Tell the user someone signed in to their account from a browser not seen before."""
-    context = {
-        "user": user,
-        "device": device,
-        "ip": ip or "?",
-        "when": when,
-        "account_url": settings.SITE_URL.rstrip("/") + "/account/",
-    }
-    subject = _("New sign-in to your ITSMS Workbench account")
-    body = render_to_string("itsms/email/new_device.txt", context)
+    from .devices import describe
+
+    with translation.override(reader_language(user)):
+        context = {
+            "user": user,
+            "device": describe(user_agent),
+            "ip": ip or "?",
+            "when": when,
+            "account_url": settings.SITE_URL.rstrip("/") + "/account/",
+        }
+        subject = _("New sign-in to your ITSMS Workbench account")
+        body = render_to_string("itsms/email/new_device.txt", context)
     queue_email(subject=subject, body=body, to=[user.email])
 
 

@@ -15,14 +15,14 @@ from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from itsms.models import KnownDevice, User
 from itsms.models.security import hash_device_key
 
 from . import devices
-from .emails import new_device_email, queue_email
+from .emails import new_device_email, queue_email, reader_language
 
 log = logging.getLogger("itsms.security")
 
@@ -69,7 +69,7 @@ def sign_in_record(*, request, user: User) -> KnownDevice:
     )
     request._itsms_device_key = key
     if signed_in_before:
-        new_device_email(user=user, device=devices.describe(user_agent), ip=ip, when=now)
+        new_device_email(user=user, user_agent=user_agent, ip=ip, when=now)
     return device
 
 
@@ -133,8 +133,11 @@ def second_factors_reset(*, user: User, actor: User) -> int:
         session.end()
     user.__dict__.pop("_has_second_factor", None)
     log.warning("second factors of %s removed by %s (%d)", user.email, actor.email, removed)
-    body = render_to_string("itsms/email/second_factors_reset.txt", {"user": user, "actor": actor})
-    queue_email(subject=_("Your second factors were removed"), body=body, to=[user.email])
+    with translation.override(reader_language(user)):
+        context = {"user": user, "actor": actor}
+        body = render_to_string("itsms/email/second_factors_reset.txt", context)
+        subject = _("Your second factors were removed")
+    queue_email(subject=subject, body=body, to=[user.email])
     return removed
 
 
