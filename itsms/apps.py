@@ -12,7 +12,16 @@ class ItsmsConfig(AppConfig):
     def ready(self):
         from itsms.accounts import signals
         from itsms.assessment.selectors import my_clauses
-        from itsms.shared import hooks
+        from itsms.shared import checks, hooks  # noqa: F401  (checks register themselves)
 
         hooks.register_my_work(my_clauses)
         signals.connect()
+
+        from django.db.models.signals import post_save
+
+        from itsms.accounts.tokens import revoke_on_password_change
+        from itsms.models import User
+
+        post_save.connect(
+            revoke_on_password_change, sender=User, dispatch_uid="itsms.tokens.password_change"
+        )

@@ -193,7 +193,7 @@ def test_signing_in_without_the_required_factor_leads_to_set_up_then_to_my_work(
 def test_an_api_token_needs_a_second_factor_step_when_an_organisation_requires_one(
     client, org_a, members
 ):
-    from rest_framework.authtoken.models import Token
+    from itsms.models import ApiToken
 
     require(org_a)
     user = members[Role.CONTRIBUTOR]
@@ -202,9 +202,10 @@ def test_an_api_token_needs_a_second_factor_step_when_an_organisation_requires_o
     client.post(reverse("login"), {"username": user.email, "password": PASSWORD})
     client.post(reverse("mfa_authenticate"), {"code": pyotp.TOTP(secret).now()})
     # Right after the second step: allowed.
-    assert client.post(reverse("itsms:api_token_create")).status_code == 302
-    assert Token.objects.filter(user=user).exists()
-    Token.objects.filter(user=user).delete()
+    new = {"name": "reporting script", "expires_in_days": 30}
+    assert client.post(reverse("itsms:api_token_create"), new).status_code == 302
+    assert ApiToken.objects.filter(user=user, name="reporting script").exists()
+    ApiToken.objects.filter(user=user).delete()
     # Later on (the step is older than the re-authentication window): confirm it again.
     session = client.session
     records = session["account_authentication_methods"]
@@ -212,22 +213,23 @@ def test_an_api_token_needs_a_second_factor_step_when_an_organisation_requires_o
         record["at"] -= 3600
     session["account_authentication_methods"] = records
     session.save()
-    response = client.post(reverse("itsms:api_token_create"))
+    response = client.post(reverse("itsms:api_token_create"), new)
     assert response["Location"].startswith(reverse("mfa_reauthenticate"))
-    assert not Token.objects.filter(user=user).exists()
+    assert not ApiToken.objects.filter(user=user).exists()
 
 
 def test_without_the_required_factor_no_token_is_made(client, org_a, members):
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
+
+    from itsms.models import ApiToken
 
     require(org_a)
     user = members[Role.VIEWER]
     client.force_login(user)
-    response = client.post(reverse("itsms:api_token_create"))
+    response = client.post(reverse("itsms:api_token_create"), {"name": "script"})
     assert response["Location"] == reverse("mfa_index")
     exchanged = APIClient().post(
         reverse("itsms-api:auth-token"), {"username": user.email, "password": PASSWORD}
     )
     assert exchanged.status_code == 403
-    assert not Token.objects.filter(user=user).exists()
+    assert not ApiToken.objects.filter(user=user).exists()

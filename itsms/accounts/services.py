@@ -1,5 +1,5 @@
-"""Writes of accounts: what a sign-in records (the browser, the session's first sighting), ending
-sessions, and the site admin's reset of a user's lost second factors.
+"""Writes of accounts: the user's preferences, what a sign-in records (the browser, the
+session's first sighting), ending sessions, and the site admin's reset of lost second factors.
 
 Keyword-only and atomic where they write; each records who acted.
 """
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from itsms.models import KnownDevice, User
 from itsms.models.security import hash_device_key
+from itsms.notifications.services import preference_set
 
 from . import devices
 from .emails import new_device_email, queue_email, reader_language
@@ -150,3 +151,13 @@ def sign_in(*, request, user: User) -> None:
 
     login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
     user_logged_in.send(sender=user.__class__, request=request, response=None, user=user)
+
+
+@transaction.atomic
+def preferences_set(*, user: User, channel: str, time_zone: str) -> User:
+    """The user's notification channel and time zone (empty: the browser's), validated."""
+    preference_set(user=user, channel=channel)
+    user.time_zone = time_zone or ""
+    user.full_clean(validate_unique=False, exclude=["password"])
+    user.save(update_fields=["time_zone"])
+    return user

@@ -18,8 +18,7 @@ from allauth.socialaccount.providers.openid_connect import urls as oidc_urls
 from allauth.socialaccount.providers.saml import urls as saml_urls
 from django.urls import include, path
 
-from . import views
-from .api import ObtainTokenView
+from . import api, views
 
 urlpatterns = [
     path("account/", views.account, name="account"),
@@ -27,9 +26,10 @@ urlpatterns = [
     path("account/sessions/end-others/", views.sessions_end_others, name="sessions_end_others"),
     path("account/token/", views.api_token_create, name="api_token_create"),
     path("account/token/revoke/", views.api_token_revoke, name="api_token_revoke"),
+    path("account/token/revoke-all/", views.api_tokens_revoke_all, name="api_tokens_revoke_all"),
 ]
 
-api_urlpatterns = [path("auth/token/", ObtainTokenView.as_view(), name="auth-token")]
+api_urlpatterns = [path("auth/token/", api.ObtainTokenView.as_view(), name="auth-token")]
 
 ALLAUTH_ACCOUNT_PAGES = {
     "account_login",

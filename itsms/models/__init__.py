@@ -1,6 +1,7 @@
 """Core models: users, organisations (tenants), memberships, invitations, the clause tree,
 evidence documents, notifications."""
 
+from .accounts import ApiToken
 from .assessment import ClauseAssessment, GapAssessment, OtherParty, Status
 from .evidence import (
     Confidentiality,
@@ -9,7 +10,7 @@ from .evidence import (
     EvidenceKind,
     EvidenceVersion,
 )
-from .notifications import Notification
+from .notifications import Notification, NotificationPreference
 from .security import KnownDevice
 from .snapshots import ReadinessSnapshot
 from .sso import IdentityProvider, SSODomain
@@ -18,6 +19,7 @@ from .tenancy import Invitation, Membership, Organization, Role, TenantModel
 from .users import User
 
 __all__ = [
+    "ApiToken",
     "ReadinessSnapshot",
     "Confidentiality",
     "DocumentStatus",
@@ -27,6 +29,7 @@ __all__ = [
     "Notification",
     "IdentityProvider",
     "KnownDevice",
+    "NotificationPreference",
     "SSODomain",
     "ClauseAssessment",
     "GapAssessment",
