@@ -274,3 +274,14 @@ def test_the_api_configures_the_provider_and_never_returns_the_secret(api_client
         format="json",
     )
     assert bad.status_code == 400
+
+
+def test_an_unreachable_provider_answers_a_clear_page_not_a_server_error(client, bank, wang):
+    with oidc_provider({"zhao": ZHAO}) as idp:
+        connect(bank, wang, idp, password_sign_in_disabled=True)
+    # The provider is gone (down, or its address changed): nobody is signed in, and they are told.
+    response = client.post(reverse("login"), {"username": "zhao@ehbank.example"})
+    assert response.status_code == 502
+    page = response.content.decode()
+    assert 'data-testid="sso-unreachable"' in page and "Eastern Harbour Bank sign-in" in page
+    assert "_auth_user_id" not in client.session

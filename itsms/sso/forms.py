@@ -67,6 +67,7 @@ class IdentityProviderForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["default_role"].choices = [("", _("No membership"))] + list(Role.choices)
+        self.fields["protocol"].choices = IdentityProvider.Protocol.choices  # radios: no blank
         if self.instance.pk:
             self.fields["domains"].initial = "\n".join(
                 d.domain for d in self.instance.domains.all()

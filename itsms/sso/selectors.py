@@ -7,12 +7,16 @@ column for allauth's table.
 
 from __future__ import annotations
 
+import logging
+
 from django.http import HttpRequest
 
 from itsms.models import IdentityProvider, SSODomain
 from itsms.shared import crypto
 
 from .domains import domain_of
+
+log = logging.getLogger("itsms.security")
 
 ALLAUTH_PROVIDER = {
     IdentityProvider.Protocol.OIDC: "openid_connect",
@@ -166,12 +170,20 @@ def redirect_to_provider(request: HttpRequest, provider: IdentityProvider, next_
     form whose answer redirects to another site. A page that goes on by itself (meta refresh,
     no script) hands over to the provider instead.
     """
+    import requests
     from allauth.socialaccount.adapter import get_adapter
     from allauth.socialaccount.providers.base import AuthProcess
+    from allauth.socialaccount.providers.oauth2.client import OAuth2Error
     from django.shortcuts import render
 
     allauth_provider = get_adapter(request).get_provider(request, provider.key)
-    redirect = allauth_provider.redirect(request, process=AuthProcess.LOGIN, next_url=next_url)
+    try:
+        redirect = allauth_provider.redirect(request, process=AuthProcess.LOGIN, next_url=next_url)
+    except (requests.RequestException, OAuth2Error, ValueError, KeyError):
+        # Its discovery document or metadata cannot be fetched (down, unreachable, not JSON).
+        log.warning("identity provider %s unreachable", provider.key)
+        context = {"unreachable": True, "provider": provider}
+        return render(request, "itsms/sso_refused.html", context, status=502)
     return render(
         request, "itsms/sso_handoff.html", {"url": redirect["Location"], "provider": provider}
     )
