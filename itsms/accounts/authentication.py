@@ -4,8 +4,6 @@ from datetime import timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 from rest_framework import exceptions
 
@@ -32,17 +30,3 @@ class TokenAuthentication(KnoxTokenAuthentication):
             ApiToken.objects.filter(pk=auth_token.pk).update(last_used_at=now)
             auth_token.last_used_at = now
         return user, auth_token
-
-
-class TokenScheme(OpenApiAuthenticationExtension):
-    """How the OpenAPI document describes ``TokenAuthentication``: an ``Authorization: Token``
-    header (drf-spectacular's own extension matches knox's class only, not a subclass)."""
-
-    target_class = "itsms.accounts.authentication.TokenAuthentication"
-    name = "tokenAuth"
-
-    def get_security_definition(self, auto_schema):
-        return build_bearer_security_scheme_object(
-            header_name="Authorization",
-            token_prefix="Token",  # noqa: S106  (the scheme word, not a secret)
-        )
