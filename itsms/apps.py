@@ -10,10 +10,12 @@ class ItsmsConfig(AppConfig):
     verbose_name = _("ITSMS core")
 
     def ready(self):
+        from itsms.accounts import signals
         from itsms.assessment.selectors import my_clauses
         from itsms.shared import checks, hooks  # noqa: F401  (checks register themselves)
 
         hooks.register_my_work(my_clauses)
+        signals.connect()
 
         from django.db.models.signals import post_save
 

@@ -53,6 +53,8 @@ GLOBAL_ROUTES = {
     "itsms:organization_search": "the switcher: searches the user's own organisations",
     "itsms:invitation_accept": "reached by a secret single-use token (tests/test_invitations.py)",
     "itsms:account": "the user's own account",
+    "itsms:session_end": "the user's own session (another's: 404, itsms/accounts/tests)",
+    "itsms:sessions_end_others": "the user's own sessions",
     "itsms:api_token_create": "the user's own token",
     "itsms:api_token_revoke": "the user's own token",
     "itsms:api_tokens_revoke_all": "the user's own tokens",
@@ -69,6 +71,41 @@ GLOBAL_ROUTES = {
     "certification:feed_create": "the user's own feed",
     "certification:feed_revoke": "the user's own feed",
     "processes-api:process-catalogue-list": "reference data",
+    # django-allauth (itsms/accounts/urls.py): the user's own sign-in, password, second factors.
+    "account_login": "sign-in form",
+    "account_logout": "sign-out",
+    "account_inactive": "static page",
+    "account_signup": "answers that sign-up is closed",
+    "account_reauthenticate": "the user's own password, again",
+    "account_change_password": "the user's own password",
+    "account_set_password": "the user's own password",
+    "account_reset_password": "email-based reset, answers the same for any address",
+    "account_reset_password_done": "static confirmation",
+    "account_reset_password_from_key": "reached by allauth's signed reset key",
+    "account_reset_password_from_key_done": "static confirmation",
+    "mfa_index": "the user's own second factors",
+    "mfa_authenticate": "the second step of the user's own sign-in",
+    "mfa_reauthenticate": "the user's own second factor, again",
+    "mfa_activate_totp": "the user's own authenticator app",
+    "mfa_deactivate_totp": "the user's own authenticator app",
+    "mfa_view_recovery_codes": "the user's own recovery codes",
+    "mfa_generate_recovery_codes": "the user's own recovery codes",
+    "mfa_download_recovery_codes": "the user's own recovery codes",
+    "mfa_list_webauthn": "the user's own security keys",
+    "mfa_add_webauthn": "the user's own security keys",
+    "mfa_reauthenticate_webauthn": "the user's own security key, again",
+    "mfa_remove_webauthn": "the user's own security key (allauth filters by user)",
+    "mfa_edit_webauthn": "the user's own security key (allauth filters by user)",
+    "mfa_login_webauthn": "passkey sign-in",
+    "socialaccount_login_cancelled": "static page after a cancelled single sign-on",
+    "socialaccount_login_error": "static page after a failed single sign-on",
+    "openid_connect_login": "starts single sign-on with an identity provider (by its key)",
+    "openid_connect_callback": "the identity provider's answer (OpenID Connect)",
+    "saml_acs": "the identity provider's assertion (SAML)",
+    "saml_finish_acs": "the identity provider's assertion (SAML)",
+    "saml_sls": "single logout (SAML)",
+    "saml_metadata": "the service provider's public SAML metadata",
+    "saml_login": "starts single sign-on with an identity provider (by its key)",
     "processes-api:process-catalogue-detail": "reference data",
 }
 
@@ -78,7 +115,12 @@ GLOBAL_KWARGS = {
     "number": "8.6.1",
     "token": "not-a-real-token",
     "uidb64": "MQ",
-    "pk": None,  # filled from the route's model
+    "uidb36": "1",
+    "key": "not-a-real-key",
+    "session_id": 999999,
+    "provider_id": "idp-unknown",
+    "organization_slug": "idp-unknown",
+    "pk": None,  # filled from the route's model (999999 when the route names none)
 }
 
 PAYLOADS = {"PATCH": {"role": Role.VIEWER, "name": "hijacked"}, "PUT": {"name": "hijacked"}}
@@ -110,6 +152,8 @@ def kwargs_for(route, org, objects):
             values[name] = GLOBAL_KWARGS[name]
             if name == "pk" and route.model is not None:
                 values[name] = route.model._default_manager.order_by("pk").first().pk
+            elif name == "pk":
+                values[name] = 999999
         else:
             raise AssertionError(
                 f"The isolation sweep does not know the URL keyword {name!r} of {route.name} "

@@ -204,6 +204,7 @@ class EvidenceAccess(drf_permissions.BasePermission):
     def has_object_permission(self, request, view, obj):
         organization = view.organization_of(obj)
         if request.method in drf_permissions.SAFE_METHODS:
+            permissions.require_second_factor(request.user, organization)
             allowed = access.may_read(request.user, organization)
         else:
             allowed = permissions.can(request.user, view.capability_for(request), organization)
@@ -235,6 +236,7 @@ class EvidenceScopedMixin:
                     _("Auditors read evidence of the organisations whose audits they audit.")
                 )
             raise exceptions.NotFound(_("No such organisation."))
+        permissions.require_second_factor(self.request.user, organization)
         return organization
 
     def get_queryset(self):

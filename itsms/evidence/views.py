@@ -19,7 +19,7 @@ from django.views.generic import TemplateView, View
 from itsms.models import DocumentStatus, Evidence, EvidenceVersion, Organization
 from itsms.shared import exports, permissions, versioning
 from itsms.shared.permissions import Capability
-from itsms.shared.views import SAFE_METHODS, OrganizationMixin
+from itsms.shared.views import SAFE_METHODS, OrganizationMixin, second_factor_setup
 
 from . import access, downloads, selectors, services
 from .filters import EvidenceFilterSet
@@ -59,6 +59,8 @@ class EvidenceMixin(OrganizationMixin):
             if organization is None:
                 raise Http404("No such organisation.")
         self.organization, self.membership = organization, membership
+        if permissions.second_factor_missing(request.user, organization):
+            return second_factor_setup(request, organization)
         if request.method in SAFE_METHODS and self.capability == Capability.VIEW:
             allowed = access.may_read(request.user, organization, membership)
         elif request.method in SAFE_METHODS:

@@ -12,7 +12,9 @@ from .evidence import (
 )
 from .imports import ImportKind, ImportPreview, PreviewState, RowOutcome
 from .notifications import Notification, NotificationPreference
+from .security import KnownDevice
 from .snapshots import ReadinessSnapshot
+from .sso import IdentityProvider, SSODomain
 from .standards import Clause, ClauseCorrelation, EditionChange, Standard
 from .tenancy import Invitation, Membership, Organization, Role, TenantModel
 from .users import User
@@ -30,7 +32,10 @@ __all__ = [
     "EvidenceKind",
     "EvidenceVersion",
     "Notification",
+    "IdentityProvider",
+    "KnownDevice",
     "NotificationPreference",
+    "SSODomain",
     "ClauseAssessment",
     "GapAssessment",
     "OtherParty",

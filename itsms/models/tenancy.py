@@ -74,6 +74,14 @@ class Organization(models.Model):
         blank=True,
         help_text=_("The services and locations the service management system covers."),
     )
+    require_mfa = models.BooleanField(
+        _("members must use a second factor"),
+        default=False,
+        help_text=_(
+            "Everyone who opens this organisation must have an authenticator app or a security "
+            "key; who has none is taken to set one up first."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

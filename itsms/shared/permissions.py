@@ -9,7 +9,9 @@ and templates ask ``can``/``can_on``; nothing else reads roles directly.
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 from guardian.utils import clean_orphan_obj_perms  # noqa: F401  (re-exported for maintenance)
@@ -96,7 +98,12 @@ def role_allows(role: str | None, capability: str) -> bool:
 
 
 def can(user, capability: str, organization: Organization) -> bool:
-    """May ``user`` do ``capability`` in ``organization`` by virtue of their role?"""
+    """May ``user`` do ``capability`` in ``organization`` by virtue of their role?
+
+    The API's capability check: it raises ``SecondFactorRequired`` when the organisation
+    requires a second factor the user has not set up (pages redirect before they ask).
+    """
+    require_second_factor(user, organization)
     membership = membership_of(user, organization)
     return membership is not None and role_allows(membership.role, capability)
 
@@ -172,3 +179,57 @@ def objects_with(user, perm: str, queryset):
     return get_objects_for_user(
         user, perm, klass=queryset, accept_global_perms=False, with_superuser=False
     )
+
+
+# --- the organisation's second-factor policy -------------------------------------------
+
+
+def has_second_factor(user) -> bool:
+    """Has ``user`` an authenticator app or a security key (recovery codes alone do not count)?
+    Cached on the user for the request."""
+    if not user or not user.is_authenticated:
+        return False
+    if "_has_second_factor" not in user.__dict__:
+        from allauth.mfa.models import Authenticator
+
+        user.__dict__["_has_second_factor"] = Authenticator.objects.filter(
+            user_id=user.pk, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+        ).exists()
+    return user.__dict__["_has_second_factor"]
+
+
+def second_factor_missing(user, organization: Organization) -> bool:
+    """Does ``organization`` require a second factor that ``user`` has not set up? Everyone who
+    reaches the organisation is held to it: members and assigned outside auditors alike. Costs
+    a query only when the organisation requires one."""
+    return bool(organization.require_mfa) and not has_second_factor(user)
+
+
+class SecondFactorRequired(PermissionDenied):
+    """The organisation requires a second factor the user has not set up (API: 403 with the
+    code ``mfa_required``; pages: a redirect to the set-up)."""
+
+    code = "mfa_required"
+
+    def __init__(self, organization: Organization):
+        self.organization = organization
+        super().__init__(
+            gettext(
+                "%(organization)s requires a second factor. Set up an authenticator app or a "
+                "security key on your account page (%(url)s), then try again."
+            )
+            % {"organization": organization.name, "url": "/accounts/2fa/"}
+        )
+
+
+def require_second_factor(user, organization: Organization) -> None:
+    """Raise ``SecondFactorRequired`` when ``organization`` requires a factor ``user`` lacks."""
+    if second_factor_missing(user, organization):
+        raise SecondFactorRequired(organization)
+
+
+def organizations_requiring_mfa(user) -> list[Organization]:
+    """The organisations of ``user`` that require a second factor."""
+    if not user or not user.is_authenticated:
+        return []
+    return list(organizations_for(user).filter(require_mfa=True).order_by("name"))

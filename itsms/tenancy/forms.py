@@ -23,7 +23,7 @@ class OrganizationForm(ModelForm):
 
     class Meta:
         model = Organization
-        fields = ["name", "slug", "time_zone", "language", "scope"]
+        fields = ["name", "slug", "time_zone", "language", "scope", "require_mfa"]
         widgets = {"scope": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):

@@ -15,6 +15,7 @@ from itsms.models import (
     Evidence,
     EvidenceVersion,
     GapAssessment,
+    IdentityProvider,
     ImportPreview,
     Invitation,
     Membership,
@@ -22,6 +23,7 @@ from itsms.models import (
     Organization,
     ReadinessSnapshot,
     Role,
+    SSODomain,
     TenantModel,
 )
 
@@ -109,9 +111,37 @@ def _import_preview(org, marker):
     )
 
 
+def _identity_provider(org, marker):
+    """The organisation's OpenID Connect provider (with an encrypted secret) and one domain."""
+    from itsms.shared import crypto
+
+    existing = IdentityProvider.objects.filter(organization=org).first()
+    if existing is not None:
+        return existing
+    provider = IdentityProvider.objects.create(
+        organization=org,
+        protocol=IdentityProvider.Protocol.OIDC,
+        name=f"{marker} sign-in",
+        issuer_url=f"https://idp.{marker}.example/realms/{marker}",
+        client_id=f"{marker}-client",
+        client_secret_encrypted=crypto.encrypt(f"{marker}-client-secret"),
+        group_roles=[[f"{marker}-itsm", Role.CONTRIBUTOR]],
+    )
+    SSODomain.objects.create(
+        organization=org, identity_provider=provider, domain=f"{marker}-{org.slug}.example"
+    )
+    return provider
+
+
+def _sso_domain(org, marker):
+    return _identity_provider(org, marker).domains.first()
+
+
 BUILDERS = {
     ImportPreview: _import_preview,
     Membership: _membership,
+    IdentityProvider: _identity_provider,
+    SSODomain: _sso_domain,
     Invitation: _invitation,
     GapAssessment: _gap_assessment,
     ClauseAssessment: _clause_assessment,
