@@ -14,3 +14,25 @@ class ItsmsConfig(AppConfig):
         from itsms.shared import hooks
 
         hooks.register_my_work(my_clauses)
+
+        from itsms.assessment.search import register_kinds as register_clauses
+        from itsms.evidence.search import register_kinds as register_evidence
+
+        register_clauses()
+        register_evidence()
+
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(_index_when_empty, sender=self, dispatch_uid="search:first-build")
+
+
+def _index_when_empty(using="default", **kwargs):
+    """After ``migrate``: an installation that has data but no search index yet (the upgrade
+    that brings search) gets its index built once; ``rebuild_search_index`` does it again."""
+    from itsms.models import Organization, SearchDocument
+    from itsms.search import services
+
+    if SearchDocument.objects.using(using).exists():
+        return
+    if Organization.objects.using(using).exists():
+        services.rebuild()

@@ -20,6 +20,7 @@ from itsms.accounts.forms import EmailAuthenticationForm
 from itsms.assessment import urls as assessment_urls
 from itsms.evidence import urls as evidence_urls
 from itsms.notifications import urls as notifications_urls
+from itsms.search import urls as search_urls
 from itsms.standards import urls as standards_urls
 from itsms.tenancy import urls as tenancy_urls
 
@@ -30,6 +31,7 @@ CORE_URLS = (
     assessment_urls,
     notifications_urls,
     evidence_urls,
+    search_urls,
 )
 
 

@@ -10,6 +10,7 @@ from .evidence import (
     EvidenceVersion,
 )
 from .notifications import Notification
+from .search import SearchDocument
 from .snapshots import ReadinessSnapshot
 from .standards import Clause, ClauseCorrelation, EditionChange, Standard
 from .tenancy import Invitation, Membership, Organization, Role, TenantModel
@@ -23,6 +24,7 @@ __all__ = [
     "EvidenceKind",
     "EvidenceVersion",
     "Notification",
+    "SearchDocument",
     "ClauseAssessment",
     "GapAssessment",
     "OtherParty",
