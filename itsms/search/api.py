@@ -7,6 +7,7 @@ it. ``title_html`` and ``snippet_html`` are escaped HTML with the matched words 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -59,6 +60,13 @@ def _parameter(name, kind, description, required=False):
     )
 
 
+class OneObjectSchema(AutoSchema):
+    """The search answers one object (its groups), not a list of results."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        return False
+
+
 class SearchViewSet(OrganizationScopedViewSet):
     """Full-text search of an organisation's SMS: clauses, processes, services, evidence (with
     the text of its files), audits, findings, corrective actions and the registers."""
@@ -67,6 +75,7 @@ class SearchViewSet(OrganizationScopedViewSet):
     serializer_class = SearchResponseSerializer
     filter_backends: list = []
     pagination_class = None
+    schema = OneObjectSchema()
 
     @extend_schema(
         parameters=[
