@@ -10,7 +10,9 @@ from django.utils.translation import gettext as _
 
 from itsms.models import Membership, User
 from itsms.shared import permissions as core_permissions
+from itsms.shared import versioning
 from itsms.shared.history import save_recorded as _save
+from itsms.shared.versioning import ANY
 
 from .models import (
     ActionState,
@@ -24,20 +26,12 @@ from .models import (
 )
 from .permissions import LEAD_PERM, RECORD_PERM
 
-
-class StaleEdit(Exception):
-    """Someone saved this since it was loaded; nothing was overwritten."""
+#: A stale version (``itsms.shared.versioning``): the API answers 409, pages show the conflict.
+StaleEdit = versioning.StaleVersion
 
 
 def _check_version(locked, version, what):
-    if version is not None and int(version) != locked.version:
-        raise StaleEdit(
-            _(
-                "%(what)s was changed by someone else since you opened it; nothing was "
-                "overwritten. Reload to see their change."
-            )
-            % {"what": what}
-        )
+    versioning.check(locked, version, what)
 
 
 @transaction.atomic
@@ -58,7 +52,7 @@ def audit_update(
     *,
     audit: Audit,
     actor,
-    version=None,
+    version=ANY,
     scope_clauses=None,
     scope_processes=None,
     scope_services=None,
@@ -174,7 +168,7 @@ def finding_record(*, audit: Audit, actor, evidence=(), **fields) -> Finding:
 
 
 @transaction.atomic
-def finding_update(*, finding: Finding, actor, version=None, evidence=None, **fields) -> Finding:
+def finding_update(*, finding: Finding, actor, version=ANY, evidence=None, **fields) -> Finding:
     _ensure_open(finding.audit)
     locked = Finding.objects.select_for_update(of=("self",)).get(pk=finding.pk)
     _check_version(locked, version, locked.reference)
@@ -304,7 +298,7 @@ def _check_evidence(organization, evidence):
 
 
 @transaction.atomic
-def action_update(*, action: CorrectiveAction, actor, version=None, evidence=None, **fields):
+def action_update(*, action: CorrectiveAction, actor, version=ANY, evidence=None, **fields):
     locked = CorrectiveAction.objects.select_for_update(of=("self",)).get(pk=action.pk)
     _check_version(locked, version, locked.finding.reference)
     _check_evidence(locked.organization, evidence)
@@ -328,7 +322,7 @@ def action_update(*, action: CorrectiveAction, actor, version=None, evidence=Non
     return locked
 
 
-def _transition(action, actor, allowed_from, to, version=None, **changes):
+def _transition(action, actor, allowed_from, to, version=ANY, **changes):
     locked = (
         CorrectiveAction.objects.select_for_update(of=("self",))
         .select_related("finding")
@@ -348,7 +342,7 @@ def _transition(action, actor, allowed_from, to, version=None, **changes):
 
 
 @transaction.atomic
-def action_submit(*, action, actor, version=None):
+def action_submit(*, action, actor, version=ANY):
     if not (action.root_cause.strip() and action.plan.strip()):
         raise ValidationError(_("Write the root-cause analysis and the plan before submitting."))
     return _transition(
@@ -364,7 +358,7 @@ def action_submit(*, action, actor, version=None):
 
 
 @transaction.atomic
-def action_accept(*, action, actor, comment="", version=None):
+def action_accept(*, action, actor, comment="", version=ANY):
     return _transition(
         action,
         actor,
@@ -378,7 +372,7 @@ def action_accept(*, action, actor, comment="", version=None):
 
 
 @transaction.atomic
-def action_return(*, action, actor, comment, version=None):
+def action_return(*, action, actor, comment, version=ANY):
     if not comment.strip():
         raise ValidationError({"comment": _("Say what is missing when returning a plan.")})
     return _transition(
@@ -392,7 +386,7 @@ def action_return(*, action, actor, comment, version=None):
 
 
 @transaction.atomic
-def action_implemented(*, action, actor, version=None):
+def action_implemented(*, action, actor, version=ANY):
     return _transition(
         action,
         actor,
@@ -404,7 +398,7 @@ def action_implemented(*, action, actor, version=None):
 
 
 @transaction.atomic
-def action_verify(*, action, actor, comment="", version=None):
+def action_verify(*, action, actor, comment="", version=ANY):
     if not core_permissions.can_on(actor, RECORD_PERM, action.finding.audit):
         raise PermissionDenied(_("Only an auditor of this audit verifies."))
     return _transition(

@@ -21,9 +21,16 @@ class ItsmsConfig(AppConfig):
         register_clauses()
         register_evidence()
 
-        from django.db.models.signals import post_migrate
+        from django.db.models.signals import post_migrate, post_save
 
         post_migrate.connect(_index_when_empty, sender=self, dispatch_uid="search:first-build")
+
+        from itsms.accounts.tokens import revoke_on_password_change
+        from itsms.models import User
+
+        post_save.connect(
+            revoke_on_password_change, sender=User, dispatch_uid="itsms.tokens.password_change"
+        )
 
 
 def _index_when_empty(using="default", **kwargs):

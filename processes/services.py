@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from itsms.models import Clause, Organization, User
 from itsms.search import services as search
+from itsms.shared import versioning
 from itsms.shared.history import save_recorded as _save
 from itsms.standards.reference import PRIMARY
 
@@ -36,8 +37,8 @@ KPI_FIELDS = ("name", "description", "target", "unit", "period", "direction")
 SERVICE_FIELDS = ("name", "description", "customers", "owner", "status", "availability_target")
 
 
-class StaleEdit(Exception):
-    """Someone saved the object since this edit was loaded; nothing was overwritten."""
+#: A stale version (``itsms.shared.versioning``): the API answers 409, pages show the conflict.
+StaleEdit = versioning.StaleVersion
 
 
 def _unknown(changes, allowed):
@@ -71,23 +72,16 @@ def process_instances_ensure(organization: Organization) -> int:
 
 @transaction.atomic
 def process_instance_update(
-    *, instance: ProcessInstance, actor: User, version: int | None, **changes
+    *, instance: ProcessInstance, actor: User, version=versioning.ANY, **changes
 ) -> ProcessInstance:
-    """Change a process. ``version`` must be the one the editor loaded (optimistic locking)."""
+    """Change a process. ``version``: the one the editor loaded (``itsms.shared.versioning``)."""
     _unknown(changes, PROCESS_FIELDS)
     locked = (
         ProcessInstance.objects.select_for_update(of=("self",))
         .select_related("clause__standard", "owner")
         .get(pk=instance.pk)
     )
-    if version is None or int(version) != locked.version:
-        raise StaleEdit(
-            _(
-                "%(number)s was changed by someone else since you opened it; nothing was "
-                "overwritten. Reload to see their change, then edit again."
-            )
-            % {"number": locked.clause.number}
-        )
+    versioning.check(locked, version, locked.clause.number)
     previous_owner = locked.owner
     for key, value in changes.items():
         setattr(locked, key, value)
@@ -97,7 +91,7 @@ def process_instance_update(
         version=locked.version + 1
     )
     if not claimed:
-        raise StaleEdit(_("This process was changed meanwhile; nothing was overwritten."))
+        raise StaleEdit(locked, locked.clause.number)
     locked.version += 1
     locked._history_user = actor
     locked.save()

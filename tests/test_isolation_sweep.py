@@ -54,6 +54,7 @@ GLOBAL_ROUTES = {
     "itsms:account": "the user's own account",
     "itsms:api_token_create": "the user's own token",
     "itsms:api_token_revoke": "the user's own token",
+    "itsms:api_tokens_revoke_all": "the user's own tokens",
     "itsms:standard_list": "reference data",
     "itsms:clauses": "reference data",
     "itsms:clause_tree": "reference data",

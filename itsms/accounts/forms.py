@@ -9,3 +9,23 @@ class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(
         label=_("Email address"), widget=forms.EmailInput(attrs={"autofocus": True})
     )
+
+
+class ApiTokenForm(forms.Form):
+    """A new API token: what it is for, and how long it lives."""
+
+    EXPIRY_CHOICES = [
+        (30, _("30 days")),
+        (90, _("90 days")),
+        (180, _("180 days")),
+        (365, _("One year")),
+    ]
+
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=100,
+        help_text=_("What the token is for, e.g. “reporting script”."),
+    )
+    expires_in_days = forms.TypedChoiceField(
+        label=_("Expires after"), choices=EXPIRY_CHOICES, coerce=int, initial=90
+    )

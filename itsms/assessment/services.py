@@ -19,7 +19,7 @@ from itsms.models import (
     ReadinessSnapshot,
     User,
 )
-from itsms.shared import permissions
+from itsms.shared import permissions, versioning
 
 from . import readiness
 from .selectors import CHANGE_PERM, evidenced_readiness_of, leaf_clauses, leaf_numbers
@@ -35,8 +35,8 @@ EDITABLE_FIELDS = (
 )
 
 
-class StaleEdit(Exception):
-    """Someone saved the clause since this edit was loaded; nothing was overwritten."""
+#: A stale version (``itsms.shared.versioning``): the API answers 409, pages show the conflict.
+StaleEdit = versioning.StaleVersion
 
 
 def _sync_owner_permission(assessment: ClauseAssessment, previous_owner_id: int | None) -> None:
@@ -72,18 +72,22 @@ def gap_assessment_start(*, organization: Organization, actor: User) -> GapAsses
 
 @transaction.atomic
 def assessment_update(
-    *, assessment: ClauseAssessment, actor: User, version: int | None = None, **changes
+    *, assessment: ClauseAssessment, actor: User, version=versioning.ANY, **changes
 ) -> ClauseAssessment:
-    """Change a clause's assessment. ``version`` (when given) must be the one the editor loaded."""
+    """Change a clause's assessment. ``version``: the one the editor loaded (required from an
+    editor, ``itsms.shared.versioning``)."""
     locked = ClauseAssessment.objects.select_for_update(of=("self",)).get(pk=assessment.pk)
-    if version is not None and int(version) != locked.version:
-        raise StaleEdit(
+    versioning.check(
+        locked,
+        version,
+        message=lambda: (
             _(
                 "%(number)s was changed by %(who)s since you opened it; nothing was overwritten. "
                 "Reload to see their change."
             )
             % {"number": locked.clause.number, "who": locked.updated_by or _("someone")}
-        )
+        ),
+    )
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError({key: _("This field cannot be changed.") for key in unknown})

@@ -42,6 +42,7 @@ class AssessmentView(OrganizationMixin, TemplateView):
     """All 77 clauses on one page; the 57 requirement clauses editable in place."""
 
     template_name = "itsms/assessment/tree.html"
+    filterset_classes = (ClauseAssessmentFilterSet,)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -1,6 +1,7 @@
 """Core models: users, organisations (tenants), memberships, invitations, the clause tree,
 evidence documents, notifications."""
 
+from .accounts import ApiToken
 from .assessment import ClauseAssessment, GapAssessment, OtherParty, Status
 from .evidence import (
     Confidentiality,
@@ -17,6 +18,7 @@ from .tenancy import Invitation, Membership, Organization, Role, TenantModel
 from .users import User
 
 __all__ = [
+    "ApiToken",
     "ReadinessSnapshot",
     "Confidentiality",
     "DocumentStatus",

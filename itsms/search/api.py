@@ -7,9 +7,8 @@ it. ``title_html`` and ``snippet_html`` are escaped HTML with the matched words 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 
@@ -47,6 +46,7 @@ class SearchGroupSerializer(serializers.Serializer):
     results = SearchResultSerializer(many=True)
 
 
+@extend_schema_serializer(many=False)  # one object (its groups), not a list
 class SearchResponseSerializer(serializers.Serializer):
     query = serializers.CharField()
     organization = serializers.CharField()
@@ -60,13 +60,6 @@ def _parameter(name, kind, description, required=False):
     )
 
 
-class OneObjectSchema(AutoSchema):
-    """The search answers one object (its groups), not a list of results."""
-
-    def _is_list_view(self, serializer=None) -> bool:
-        return False
-
-
 class SearchViewSet(OrganizationScopedViewSet):
     """Full-text search of an organisation's SMS: clauses, processes, services, evidence (with
     the text of its files), audits, findings, corrective actions and the registers."""
@@ -75,7 +68,6 @@ class SearchViewSet(OrganizationScopedViewSet):
     serializer_class = SearchResponseSerializer
     filter_backends: list = []
     pagination_class = None
-    schema = OneObjectSchema()
 
     @extend_schema(
         parameters=[

@@ -6,6 +6,7 @@ Production (``itsms.settings.production``) refuses to start without the values
 that must not have defaults there.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -37,7 +38,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -107,6 +108,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "itsms.User"
 
 AUTHENTICATION_BACKENDS = [
+    "itsms.accounts.lockout.AddressLockoutBackend",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
@@ -129,12 +131,34 @@ LOGOUT_REDIRECT_URL = "login"
 # Brute-force protection of the sign-in form (django-axes).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
+# Locked out when one account fails too often from one address (AXES_FAILURE_LIMIT), and when
+# one address fails too often across accounts, e.g. one password tried on many accounts
+# (AXES_ADDRESS_FAILURE_LIMIT, higher: a client's office signs in from one address). Both
+# counts come from axes' records; see itsms/accounts/lockout.py.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=30)
 # The sign-in form posts the email as "username" (Django's AuthenticationForm); axes would
 # otherwise look for USERNAME_FIELD ("email") and lock out nobody in particular.
 AXES_USERNAME_FORM_FIELD = "username"
+# Emails are matched whatever their case, so the attempts of "Wang@" and "wang@" add up.
+AXES_USERNAME_CALLABLE = "itsms.accounts.lockout.attempted_username"
+# The sign-in page and the token endpoint answer a lockout alike (429, the same message).
+AXES_LOCKOUT_CALLABLE = "itsms.accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+
+# API tokens (django-rest-knox): only a hash is stored; named, expiring, revocable, and all of a
+# user's tokens are revoked when the password changes. "itsms_" marks a key for secret scanners.
+KNOX_TOKEN_MODEL = "itsms.ApiToken"  # noqa: S105 (a model name)
+API_TOKEN_DEFAULT_DAYS = env.int("API_TOKEN_DEFAULT_DAYS", default=90)
+API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
+REST_KNOX = {
+    "TOKEN_MODEL": KNOX_TOKEN_MODEL,
+    "TOKEN_PREFIX": "itsms_",
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_TTL": timedelta(days=API_TOKEN_DEFAULT_DAYS),
+    "AUTO_REFRESH": False,
+}
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
@@ -213,15 +237,15 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so an anonymous API call answers 401 with WWW-Authenticate.
-        "rest_framework.authentication.TokenAuthentication",
+        "itsms.accounts.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     # Default deny: every endpoint needs a signed-in user; tenant endpoints add more.
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_FILTER_BACKENDS": ["itsms.shared.filters.FilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "itsms.shared.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "itsms.shared.schema.AutoSchema",
     "EXCEPTION_HANDLER": "itsms.shared.exceptions.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": env.str("API_USER_RATE", default="3000/hour")},
@@ -241,6 +265,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "itsms.shared.schema.require_version_on_updates",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "EvidenceKindEnum": "itsms.models.evidence.EvidenceKind",
         "EvidenceStatusEnum": "itsms.models.evidence.DocumentStatus",

@@ -22,7 +22,7 @@ def full_text_teardown(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('itsms', '0006_reference_translations'),
+        ('itsms', '0008_evidence_version'),
     ]
 
     operations = [
