@@ -386,7 +386,8 @@ class PortfolioView(LoginRequiredMixin, TemplateView):
         ]
         readiness = gap.portfolio_readiness(organizations)
         for row in rows:
-            row["role_label"] = permissions.Role(row["role"]).label
+            # An outside auditor has no membership: she is here through an audit assignment.
+            row["role_label"] = permissions.Role(row["role"]).label if row["role"] else _("Auditor")
             row.update(readiness[row["organization"].pk])
         # Most urgent first: something overdue (oldest first), then the least ready.
         rows.sort(
