@@ -14,6 +14,7 @@ from itsms.shared import versioning
 from itsms.shared.history import save_recorded as _save
 from itsms.shared.versioning import ANY
 
+from . import notifications
 from .models import (
     ActionState,
     Audit,
@@ -96,6 +97,7 @@ def assignment_add(*, audit: Audit, actor, user: User, role=AuditAssignment.Role
     assignment = AuditAssignment.objects.filter(
         audit=audit, user=user, ended_at__isnull=True
     ).first()
+    is_new = assignment is None or assignment.role != role
     if assignment is None:
         assignment = AuditAssignment(organization=audit.organization, audit=audit, user=user)
     assignment.role = role
@@ -107,6 +109,8 @@ def assignment_add(*, audit: Audit, actor, user: User, role=AuditAssignment.Role
     else:
         core_permissions.revoke(user, LEAD_PERM, audit)
     _sync_reader(user, audit.organization)
+    if is_new:
+        notifications.auditor_assigned(assignment, actor)
     return assignment
 
 
@@ -338,7 +342,9 @@ def _transition(action, actor, allowed_from, to, version=ANY, **changes):
         setattr(locked, key, value)
     locked.state = to
     locked.version += 1
-    return _save(locked, actor)
+    saved = _save(locked, actor)
+    notifications.action_moved(saved, actor)
+    return saved
 
 
 @transaction.atomic

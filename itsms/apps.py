@@ -11,7 +11,7 @@ class ItsmsConfig(AppConfig):
 
     def ready(self):
         from itsms.assessment.selectors import my_clauses
-        from itsms.shared import hooks
+        from itsms.shared import checks, hooks  # noqa: F401  (checks register themselves)
 
         hooks.register_my_work(my_clauses)
 

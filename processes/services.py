@@ -12,10 +12,13 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from itsms.models import Clause, Organization, User
+from itsms.notifications.services import notify
 from itsms.search import services as search
 from itsms.shared import versioning
 from itsms.shared.history import save_recorded as _save
@@ -96,6 +99,24 @@ def process_instance_update(
     locked._history_user = actor
     locked.save()
     permissions.sync_owner_permission(locked, previous_owner)
+    if locked.owner_id and locked.owner_id != getattr(previous_owner, "pk", None):
+        notify(
+            organization=locked.organization,
+            recipients=[locked.owner],
+            actor=actor,
+            kind="process-assigned",
+            message=gettext_noop("%(actor)s made you the owner of process %(number)s %(title)s."),
+            params={
+                "actor": actor.get_full_name() if actor else "",
+                "number": locked.clause.number,
+                "title": lambda: locked.clause.title,
+            },
+            url=reverse(
+                "processes:process_detail",
+                kwargs={"org_slug": locked.organization.slug, "pk": locked.pk},
+            ),
+            email=True,
+        )
     return locked
 
 

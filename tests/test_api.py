@@ -148,7 +148,7 @@ def test_a_missing_organization_filter_is_a_clear_400(api_client, consultant):
 def test_notifications_through_the_api_are_the_users_own(api_client, org_a, members):
     from itsms.notifications.services import notify
 
-    mine = notify(organization=org_a, user=members[Role.ADMIN], text="Reminder: surveillance")
+    (mine,) = notify(organization=org_a, user=members[Role.ADMIN], text="Reminder: surveillance")
     notify(organization=org_a, user=members[Role.VIEWER], text="Someone else's")
     api_client.force_authenticate(members[Role.ADMIN])
     url = reverse("itsms-api:notification-list")

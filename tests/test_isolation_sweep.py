@@ -49,7 +49,9 @@ GLOBAL_ROUTES = {
     "itsms:portfolio": "the user's own organisations (checked for the marker)",
     "itsms:search": "searches the user's own organisations (checked for the marker)",
     "itsms:organization_create": "creates a new organisation",
+    "itsms:organization_slug": "proposes a slug for a name (no organisation's data)",
     "itsms:organization_switch": "switches among the user's own organisations",
+    "itsms:organization_search": "the switcher: searches the user's own organisations",
     "itsms:invitation_accept": "reached by a secret single-use token (tests/test_invitations.py)",
     "itsms:account": "the user's own account",
     "itsms:api_token_create": "the user's own token",
@@ -85,7 +87,7 @@ GLOBAL_KWARGS = {
 #: are found, B's never: ``tests/test_search_isolation.py`` checks A's are there).
 QUERY_STRINGS = {
     "itsms:search": "q=incident",
-    "itsms:organization_search": "q=incident",
+    "itsms:search_organization": "q=incident",
     "itsms-api:search-list": "q=incident",
 }
 

@@ -57,7 +57,7 @@ def test_a_clause_is_found_by_number_and_by_its_heading_in_either_language(org_a
 def test_a_chinese_reader_sees_the_chinese_heading(client, org_a, consultant):
     client.force_login(consultant)
     client.cookies["django_language"] = "zh-hans"
-    url = reverse("itsms:organization_search", kwargs={"org_slug": org_a.slug})
+    url = reverse("itsms:search_organization", kwargs={"org_slug": org_a.slug})
     page = client.get(url, {"q": "事件管理"}, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "8.6.1 <mark>事件管理</mark>" in page
 
@@ -127,7 +127,7 @@ def test_results_open_their_object(client, org_a, consultant):
     item = upload(org_a, consultant, "Incident procedure")
     client.force_login(consultant)
     response = client.get(
-        reverse("itsms:organization_search", kwargs={"org_slug": org_a.slug}), {"q": "incident"}
+        reverse("itsms:search_organization", kwargs={"org_slug": org_a.slug}), {"q": "incident"}
     )
     groups = {g.kind.key: g for g in response.context["results"].organizations[0].groups}
     assert groups["evidence"].results[0].url == reverse(
@@ -156,7 +156,7 @@ def test_the_page_highlights_safely(client, org_a, consultant):
     upload(org_a, consultant, "<img src=x onerror=alert(1)> Incident list")
     client.force_login(consultant)
     page = client.get(
-        reverse("itsms:organization_search", kwargs={"org_slug": org_a.slug}), {"q": "incident"}
+        reverse("itsms:search_organization", kwargs={"org_slug": org_a.slug}), {"q": "incident"}
     ).content.decode()
     assert "<img src=x" not in page
     assert "&lt;img src=x onerror=alert(1)&gt; <mark>Incident</mark> list" in page
@@ -200,7 +200,7 @@ def test_a_kind_pages_through_its_results(client, org_a, consultant):
     for n in range(selectors.PER_PAGE + 3):
         upload(org_a, consultant, f"Shift report {n}")
     client.force_login(consultant)
-    url = reverse("itsms:organization_search", kwargs={"org_slug": org_a.slug})
+    url = reverse("itsms:search_organization", kwargs={"org_slug": org_a.slug})
     first = client.get(url, {"q": "shift report"})
     group = next(g for g in first.context["results"].organizations[0].groups)
     assert group.total == selectors.PER_PAGE + 3 and len(group.results) == selectors.PER_KIND
@@ -217,7 +217,7 @@ def test_a_kind_pages_through_its_results(client, org_a, consultant):
 
 def test_bad_input_is_a_form_error_not_a_500(client, org_a, consultant):
     client.force_login(consultant)
-    url = reverse("itsms:organization_search", kwargs={"org_slug": org_a.slug})
+    url = reverse("itsms:search_organization", kwargs={"org_slug": org_a.slug})
     for params in ({"q": "x", "page": "abc"}, {"q": "x", "kind": "nope"}, {"q": "x" * 500}):
         response = client.get(url, params)
         assert response.status_code == 200
@@ -229,7 +229,7 @@ def test_bad_input_is_a_form_error_not_a_500(client, org_a, consultant):
 def test_the_top_bar_searches_the_current_organisation(client, org_a, consultant):
     client.force_login(consultant)
     page = client.get(reverse("itsms:dashboard", kwargs={"org_slug": org_a.slug}))
-    action = reverse("itsms:organization_search", kwargs={"org_slug": org_a.slug})
+    action = reverse("itsms:search_organization", kwargs={"org_slug": org_a.slug})
     assert f'action="{action}"' in page.content.decode()
 
 

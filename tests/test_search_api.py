@@ -120,7 +120,7 @@ def test_search_runs_constant_queries(
 ):
     client.force_login(consultant)
     api_client.force_authenticate(consultant)
-    org_url = reverse("itsms:organization_search", kwargs={"org_slug": org_a.slug})
+    org_url = reverse("itsms:search_organization", kwargs={"org_slug": org_a.slug})
     requests = {
         "organization_page": lambda: client.get(org_url, {"q": "incident"}),
         "all_page": lambda: client.get(reverse("itsms:search"), {"q": "incident"}),

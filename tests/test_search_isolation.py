@@ -41,7 +41,7 @@ def test_bs_words_are_in_the_index_and_never_found_by_a(client, api_client, org_
         client.force_login(user)
         for url in (
             reverse("itsms:search"),
-            reverse("itsms:organization_search", kwargs={"org_slug": org_a.slug}),
+            reverse("itsms:search_organization", kwargs={"org_slug": org_a.slug}),
         ):
             page = client.get(url, {"q": "incident"}).content.decode().lower()
             assert MARKER not in page, (role, url)
@@ -122,7 +122,7 @@ def test_an_outside_auditor_finds_the_organisation_only_while_assigned(
     assert kinds_found(chen, "incident") == {}
     client.force_login(chen)
     assert client.get(reverse("itsms:search"), {"q": "incident"}).context["results"].total == 0
-    org_search = reverse("itsms:organization_search", kwargs={"org_slug": org_a.slug})
+    org_search = reverse("itsms:search_organization", kwargs={"org_slug": org_a.slug})
     assert client.get(org_search, {"q": "incident"}).status_code == 404
     api_client.force_authenticate(chen)
     response = api_client.get(

@@ -11,6 +11,7 @@ PUBLISHED = {
     "itsms.tasks.expire_evidence",
     "itsms.tasks.send_evidence_expired_email",
     "itsms.evidence.tasks.extract_version_text",
+    "itsms.tasks.send_notification_email",
     "itsms.tasks.snapshot_readiness",
     "certification.tasks.scan_reminders",
     "certification.tasks.send_reminder",

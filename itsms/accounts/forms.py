@@ -29,3 +29,31 @@ class ApiTokenForm(forms.Form):
     expires_in_days = forms.TypedChoiceField(
         label=_("Expires after"), choices=EXPIRY_CHOICES, coerce=int, initial=90
     )
+
+
+class PreferencesForm(forms.Form):
+    """How the user hears of notifications and reminders, and their time zone."""
+
+    channel = forms.ChoiceField(
+        label=_("Notifications and reminders"),
+        help_text=_(
+            "Work assigned to you or moving on (evidence to review, corrective actions, "
+            "clauses, processes, audits) and certification reminders."
+        ),
+    )
+    time_zone = forms.ChoiceField(
+        label=_("Your time zone"),
+        required=False,
+        help_text=_(
+            "For pages that belong to no organisation (an organisation's pages use its own "
+            "zone), and the default of organisations you create. Empty: your browser's."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from itsms.models import NotificationPreference
+        from itsms.models.tenancy import time_zone_choices
+
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].choices = NotificationPreference.Channel.choices
+        self.fields["time_zone"].choices = [("", _("— your browser's —"))] + time_zone_choices()

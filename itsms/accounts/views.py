@@ -4,20 +4,40 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import tokens
-from .forms import ApiTokenForm
+from itsms.models import NotificationPreference
+from itsms.shared import timezones
+
+from . import services, tokens
+from .forms import ApiTokenForm, PreferencesForm
 
 
 @login_required
 def account(request, token_form=None, status=200):
-    """The user's account: API tokens (named, expiring, revocable), password."""
-    new_token = request.session.pop("new_api_token", None)
+    """The user's account: preferences (notifications, time zone), API tokens (named,
+    expiring, revocable), password."""
+    preference = NotificationPreference.objects.filter(user=request.user).first()
+    initial = {
+        "channel": preference.channel if preference else NotificationPreference.Channel.BOTH,
+        "time_zone": request.user.time_zone,
+    }
+    bound = request.method == "POST" and token_form is None
+    form = PreferencesForm(request.POST if bound else None, initial=initial)
+    if bound and form.is_valid():
+        services.preferences_set(
+            user=request.user,
+            channel=form.cleaned_data["channel"],
+            time_zone=form.cleaned_data["time_zone"],
+        )
+        messages.success(request, _("Saved."))
+        return redirect("itsms:account")
     context = {
         "tokens": list(tokens.tokens_of(request.user)),
-        "new_token": new_token,
+        "new_token": request.session.pop("new_api_token", None),
         "token_form": token_form or ApiTokenForm(),
+        "form": form,
+        "browser_zone": timezones.browser_zone(request),
     }
-    return render(request, "itsms/account.html", context, status=status)
+    return render(request, "itsms/account.html", context, status=400 if bound else status)
 
 
 @login_required

@@ -8,7 +8,9 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from itsms.models import (
     Clause,
@@ -19,6 +21,7 @@ from itsms.models import (
     ReadinessSnapshot,
     User,
 )
+from itsms.notifications.services import notify
 from itsms.shared import permissions, versioning
 
 from . import readiness
@@ -72,10 +75,18 @@ def gap_assessment_start(*, organization: Organization, actor: User) -> GapAsses
 
 @transaction.atomic
 def assessment_update(
-    *, assessment: ClauseAssessment, actor: User, version=versioning.ANY, **changes
+    *,
+    assessment: ClauseAssessment,
+    actor: User,
+    version=versioning.ANY,
+    notify_owner: bool = True,
+    **changes,
 ) -> ClauseAssessment:
     """Change a clause's assessment. ``version``: the one the editor loaded (required from an
-    editor, ``itsms.shared.versioning``)."""
+    editor, ``itsms.shared.versioning``).
+
+    A new owner is told (in-app, and by email as they prefer), unless they assigned it to
+    themselves or ``notify_owner`` is False (a bulk assignment tells them once)."""
     locked = ClauseAssessment.objects.select_for_update(of=("self",)).get(pk=assessment.pk)
     versioning.check(
         locked,
@@ -102,7 +113,29 @@ def assessment_update(
     locked._history_user = actor
     locked.save()
     _sync_owner_permission(locked, previous_owner_id)
+    if notify_owner and locked.owner_id and locked.owner_id != previous_owner_id:
+        _notify_assigned(locked, actor)
     return locked
+
+
+def _notify_assigned(assessment: ClauseAssessment, actor: User | None) -> None:
+    notify(
+        organization=assessment.organization,
+        recipients=[assessment.owner],
+        actor=actor,
+        kind="clause-assigned",
+        message=gettext_noop("%(actor)s assigned clause %(number)s %(title)s to you."),
+        params={
+            "actor": actor.get_full_name() if actor else "",
+            "number": assessment.clause.number,
+            "title": lambda: assessment.clause.title,
+        },
+        url=reverse(
+            "itsms:assessment_row",
+            kwargs={"org_slug": assessment.organization.slug, "pk": assessment.pk},
+        ),
+        email=True,
+    )
 
 
 @transaction.atomic
@@ -129,11 +162,35 @@ def assessment_bulk_assign(
     )
     if not rows:
         raise ValidationError({"heading": _("No requirement clauses under this heading.")})
+    newly_assigned = []
     for row in rows:
         changes = {"owner": owner}
         if target_date is not None:
             changes["target_date"] = target_date
-        assessment_update(assessment=row, actor=actor, **changes)
+        is_new = owner is not None and row.owner_id != owner.pk
+        updated = assessment_update(assessment=row, actor=actor, notify_owner=False, **changes)
+        if is_new:
+            newly_assigned.append(updated)
+    if len(newly_assigned) == 1:
+        _notify_assigned(newly_assigned[0], actor)
+    elif newly_assigned:
+        notify(
+            organization=organization,
+            recipients=[owner],
+            actor=actor,
+            kind="clause-assigned",
+            message=gettext_noop(
+                "%(actor)s assigned %(count)s clauses under %(number)s %(title)s to you."
+            ),
+            params={
+                "actor": actor.get_full_name() if actor else "",
+                "count": len(newly_assigned),
+                "number": heading.number,
+                "title": lambda: heading.title,
+            },
+            url=reverse("itsms:my_work", kwargs={"org_slug": organization.slug}),
+            email=True,
+        )
     return len(rows)
 
 

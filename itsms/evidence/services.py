@@ -38,6 +38,7 @@ from ..models import (
 from ..models.evidence import TRANSITIONS
 from . import access, selectors, storage, text
 from .emails import send_evidence_expired_email
+from .notifications import evidence_moved
 from .selectors import evidence_url
 from .validation import UploadRefused, check_upload
 
@@ -280,7 +281,9 @@ def evidence_transition(*, evidence: Evidence, actor: User, to: str, note: str =
         raise ValidationError({"note": _("Say why the evidence goes back to draft.")})
     locked.status = to
     locked.status_note = note.strip()
-    return _save_item(locked, actor)
+    saved = _save_item(locked, actor)
+    evidence_moved(saved, actor)
+    return saved
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from .evidence import (
     EvidenceKind,
     EvidenceVersion,
 )
-from .notifications import Notification
+from .notifications import Notification, NotificationPreference
 from .search import SearchDocument
 from .snapshots import ReadinessSnapshot
 from .standards import Clause, ClauseCorrelation, EditionChange, Standard
@@ -26,6 +26,7 @@ __all__ = [
     "EvidenceKind",
     "EvidenceVersion",
     "Notification",
+    "NotificationPreference",
     "SearchDocument",
     "ClauseAssessment",
     "GapAssessment",

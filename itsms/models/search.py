@@ -13,7 +13,7 @@ class SearchDocument(TenantModel):
     columns hold the same text language-normalised (``itsms.search.analysis``: English words
     with their stems, Chinese segmented by jieba, clause numbers as one token), which the
     full-text index reads: an FTS5 table kept in sync by triggers on SQLite, a generated
-    ``tsvector`` column with a GIN index on PostgreSQL (migration ``0009_search``).
+    ``tsvector`` column with a GIN index on PostgreSQL (migration ``0010_search``).
     """
 
     kind = models.CharField(_("kind"), max_length=40)

@@ -9,7 +9,7 @@ org = "o/<slug:org_slug>/"
 
 urlpatterns = [
     path("search/", views.SearchView.as_view(), name="search"),
-    path(org + "search/", views.OrganizationSearchView.as_view(), name="organization_search"),
+    path(org + "search/", views.OrganizationSearchView.as_view(), name="search_organization"),
 ]
 
 api_routes = [("search", api.SearchViewSet, "search")]

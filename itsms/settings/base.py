@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Times on pages in the reader's zone; an organisation's pages switch to its own.
+    "itsms.shared.timezones.ReaderTimezoneMiddleware",
     # 413 for an oversized declared body before anything reads it (after locale and user, so
     # the page speaks the user's language; before any view or CSRF check reads request.POST).
     "itsms.evidence.limits.RequestBodyLimitMiddleware",
@@ -86,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "itsms.tenancy.context_processors.navigation",
+                "itsms.notifications.context_processors.bell",
             ],
         },
     },
@@ -146,6 +149,8 @@ AXES_USERNAME_CALLABLE = "itsms.accounts.lockout.attempted_username"
 AXES_LOCKOUT_CALLABLE = "itsms.accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+# axes logs "AXES: BEGIN …" in every process and each sign-in; production turns it on.
+AXES_VERBOSE = env.bool("AXES_VERBOSE", default=False)
 
 # API tokens (django-rest-knox): only a hash is stored; named, expiring, revocable, and all of a
 # user's tokens are revoked when the password changes. "itsms_" marks a key for secret scanners.
@@ -198,6 +203,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Email: console in the embedded mode, SMTP when EMAIL_URL / EMAIL_HOST is set.
 _email = env.email_url("EMAIL_URL", default="consolemail://")
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+if EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend":
+    # The same, decoded: subjects and bodies as a person reads them (Chinese included).
+    EMAIL_BACKEND = "itsms.shared.console.ReadableConsoleBackend"
 EMAIL_HOST = _email.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = _email.get("EMAIL_PORT", 25)
 EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
@@ -206,8 +214,13 @@ EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ITSMS Workbench <noreply@localhost>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
-# Absolute links in emails (invitations) are built from this base URL.
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Absolute links in emails (invitations, reminders, notifications) are built from this base
+# URL. The embedded run writes the address it binds to var/site_url, so every process of this
+# checkout (a worker, a management command) builds the same links; production requires it.
+_SITE_URL_FILE = VAR_DIR / "site_url"
+SITE_URL = env.str("SITE_URL", default="") or (
+    _SITE_URL_FILE.read_text().strip() if _SITE_URL_FILE.is_file() else "http://127.0.0.1:8000"
+)
 
 # Celery: kombu's filesystem transport by default, Redis in production (REDIS_URL).
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -233,6 +246,8 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# The embedded run lets the worker print to its terminal (emails) instead of logging each line.
+CELERY_WORKER_REDIRECT_STDOUTS = env.bool("CELERY_WORKER_REDIRECT_STDOUTS", default=True)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -330,7 +345,21 @@ if EVIDENCE_STORAGE == "s3":
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "client_errors_without_traceback": {
+            "()": "itsms.shared.console.ClientErrorsWithoutTraceback"
+        }
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["client_errors_without_traceback"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # kombu's filesystem broker has no host: "No hostname was supplied" on every start.
+        "kombu.connection": {"level": "ERROR"},
+    },
 }

@@ -22,7 +22,7 @@ def full_text_teardown(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('itsms', '0008_evidence_version'),
+        ('itsms', '0009_notification_preference_user_time_zone'),
     ]
 
     operations = [
