@@ -19,6 +19,7 @@ from itsms.accounts import urls as accounts_urls
 from itsms.assessment import urls as assessment_urls
 from itsms.evidence import urls as evidence_urls
 from itsms.notifications import urls as notifications_urls
+from itsms.search import urls as search_urls
 from itsms.sso import urls as sso_urls
 from itsms.standards import urls as standards_urls
 from itsms.tenancy import urls as tenancy_urls
@@ -31,6 +32,7 @@ CORE_URLS = (
     notifications_urls,
     evidence_urls,
     sso_urls,
+    search_urls,
 )
 
 

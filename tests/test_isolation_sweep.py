@@ -47,6 +47,7 @@ GLOBAL_ROUTES = {
     "itsms-api:clause-detail": "reference data",
     "itsms-api:organization-list": "the user's own organisations (checked for the marker)",
     "itsms:portfolio": "the user's own organisations (checked for the marker)",
+    "itsms:search": "searches the user's own organisations (checked for the marker)",
     "itsms:organization_create": "creates a new organisation",
     "itsms:organization_slug": "proposes a slug for a name (no organisation's data)",
     "itsms:organization_switch": "switches among the user's own organisations",
@@ -121,6 +122,15 @@ GLOBAL_KWARGS = {
     "provider_id": "idp-unknown",
     "organization_slug": "idp-unknown",
     "pk": None,  # filled from the route's model (999999 when the route names none)
+}
+
+#: Query strings of routes that show nothing without one: the search pages and API are asked
+#: for words every planted row carries, in A's and in B's organisation alike (A's own rows
+#: are found, B's never: ``tests/test_search_isolation.py`` checks A's are there).
+QUERY_STRINGS = {
+    "itsms:search": "q=incident",
+    "itsms:search_organization": "q=incident",
+    "itsms-api:search-list": "q=incident",
 }
 
 PAYLOADS = {"PATCH": {"role": Role.VIEWER, "name": "hijacked"}, "PUT": {"name": "hijacked"}}
@@ -250,6 +260,8 @@ def test_no_response_mentions_another_organisations_data(client, org_a, world, m
         url = reverse(route.name, kwargs=kwargs)
         if route.is_drf and route.drf_action == "list" and route.model is not Organization:
             url += f"?organization={org_a.slug}"
+        if route.name in QUERY_STRINGS:
+            url += ("&" if "?" in url else "?") + QUERY_STRINGS[route.name]
         response = client.get(url)
         assert response.status_code < 500, f"GET {url} answered {response.status_code}"
         body = response.content.decode("utf-8", "replace").lower()

@@ -10,6 +10,7 @@ PUBLISHED = {
     "itsms.tasks.clear_expired_sessions",
     "itsms.tasks.expire_evidence",
     "itsms.tasks.send_evidence_expired_email",
+    "itsms.evidence.tasks.extract_version_text",
     "itsms.tasks.send_notification_email",
     "itsms.tasks.snapshot_readiness",
     "itsms.assessment.tasks.read_preview",

@@ -12,6 +12,7 @@ from .evidence import (
 )
 from .imports import ImportKind, ImportPreview, PreviewState, RowOutcome
 from .notifications import Notification, NotificationPreference
+from .search import SearchDocument
 from .security import KnownDevice
 from .snapshots import ReadinessSnapshot
 from .sso import IdentityProvider, SSODomain
@@ -36,6 +37,7 @@ __all__ = [
     "KnownDevice",
     "NotificationPreference",
     "SSODomain",
+    "SearchDocument",
     "ClauseAssessment",
     "GapAssessment",
     "OtherParty",

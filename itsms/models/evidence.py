@@ -252,6 +252,12 @@ class EvidenceVersion(TenantModel):
     integrity_observed_sha256 = models.CharField(
         _("SHA-256 found in storage"), max_length=64, blank=True
     )
+    # The text of the file, extracted once after the upload (``itsms.evidence.text``) for
+    # search; empty when the format holds no extractable text.
+    extracted_text = models.TextField(_("extracted text"), blank=True, editable=False)
+    text_extracted_at = models.DateTimeField(
+        _("text extracted"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("evidence version")

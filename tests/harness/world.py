@@ -23,6 +23,7 @@ from itsms.models import (
     Organization,
     ReadinessSnapshot,
     Role,
+    SearchDocument,
     SSODomain,
     TenantModel,
 )
@@ -137,6 +138,13 @@ def _sso_domain(org, marker):
     return _identity_provider(org, marker).domains.first()
 
 
+def _search_document(org, marker):
+    """The index's document of the planted evidence (it carries the marker in its text): the
+    index is written by the signals of the rows the builders plant."""
+    evidence = _evidence(org, marker)
+    return SearchDocument.objects.get(organization=org, kind="evidence", object_id=evidence.pk)
+
+
 BUILDERS = {
     ImportPreview: _import_preview,
     Membership: _membership,
@@ -149,6 +157,7 @@ BUILDERS = {
     EvidenceVersion: _evidence_version,
     Notification: _notification,
     ReadinessSnapshot: _snapshot,
+    SearchDocument: _search_document,
 }
 # Each app contributes builders of its own models in ``<app>/tests/builders.py`` as
 # ``BUILDERS = {Model: callable(org, marker) -> instance}``; they are collected here.
