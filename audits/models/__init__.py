@@ -1,10 +1,12 @@
 """Audit programme: certification bodies, audits, plans, notes, findings, corrective actions."""
 
 from .audit import Audit, AuditAssignment, AuditKind, AuditStatus, CertificationBody, PlanSession
+from .evidence_links import ActionEvidence, FindingEvidence
 from .finding import ActionState, AuditNote, CorrectiveAction, Finding, Grade
 from .invitation import AuditInvitation
 
 __all__ = [
+    "ActionEvidence",
     "ActionState",
     "Audit",
     "AuditAssignment",
@@ -15,6 +17,7 @@ __all__ = [
     "CertificationBody",
     "CorrectiveAction",
     "Finding",
+    "FindingEvidence",
     "Grade",
     "PlanSession",
 ]
