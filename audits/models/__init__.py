@@ -4,6 +4,7 @@ from .audit import Audit, AuditAssignment, AuditKind, AuditStatus, Certification
 from .evidence_links import ActionEvidence, FindingEvidence
 from .finding import ActionState, AuditNote, CorrectiveAction, Finding, Grade
 from .invitation import AuditInvitation
+from .pack import AuditPack, PackStatus
 
 __all__ = [
     "ActionEvidence",
@@ -13,11 +14,13 @@ __all__ = [
     "AuditInvitation",
     "AuditKind",
     "AuditNote",
+    "AuditPack",
     "AuditStatus",
     "CertificationBody",
     "CorrectiveAction",
     "Finding",
     "FindingEvidence",
     "Grade",
+    "PackStatus",
     "PlanSession",
 ]

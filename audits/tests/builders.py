@@ -8,6 +8,7 @@ from audits.models import (
     AuditAssignment,
     AuditInvitation,
     AuditNote,
+    AuditPack,
     CertificationBody,
     CorrectiveAction,
     Finding,
@@ -126,6 +127,14 @@ def _action_evidence(org, marker):
     )
 
 
+def _pack(org, marker):
+    from tests.harness.world import stored_export
+
+    return AuditPack.objects.create(
+        organization=org, audit=_audit(org, marker), **stored_export(org, marker, "audit-packs")
+    )
+
+
 def _invitation(org, marker):
     from django.utils import timezone
 
@@ -153,4 +162,5 @@ BUILDERS = {
     FindingEvidence: _finding_evidence,
     ActionEvidence: _action_evidence,
     AuditInvitation: _invitation,
+    AuditPack: _pack,
 }

@@ -9,6 +9,7 @@ from .evidence import (
     EvidenceKind,
     EvidenceVersion,
 )
+from .exports import ExportJob, ExportStatus, OrganizationArchive
 from .notifications import Notification
 from .snapshots import ReadinessSnapshot
 from .standards import Clause, ClauseCorrelation, EditionChange, Standard
@@ -16,6 +17,9 @@ from .tenancy import Invitation, Membership, Organization, Role, TenantModel
 from .users import User
 
 __all__ = [
+    "ExportJob",
+    "ExportStatus",
+    "OrganizationArchive",
     "ReadinessSnapshot",
     "Confidentiality",
     "DocumentStatus",
