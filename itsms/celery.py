@@ -15,7 +15,13 @@ app.autodiscover_tasks()  # each installed app's tasks.py
 # The core's domain packages: periodic jobs in tasks.py, email deliveries in emails.py. Every
 # task names itself (``name=``) as it was named before the packages existed, so beat schedules
 # and messages already queued keep working.
-CORE_PACKAGES = ["itsms.accounts", "itsms.assessment", "itsms.evidence", "itsms.tenancy"]
+CORE_PACKAGES = [
+    "itsms.accounts",
+    "itsms.archive",
+    "itsms.assessment",
+    "itsms.evidence",
+    "itsms.tenancy",
+]
 app.autodiscover_tasks(CORE_PACKAGES, related_name="tasks")
 app.autodiscover_tasks(CORE_PACKAGES, related_name="emails")
 

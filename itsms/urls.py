@@ -17,6 +17,7 @@ from rest_framework.routers import DefaultRouter
 
 from itsms.accounts import urls as accounts_urls
 from itsms.accounts.forms import EmailAuthenticationForm
+from itsms.archive import urls as archive_urls
 from itsms.assessment import urls as assessment_urls
 from itsms.evidence import urls as evidence_urls
 from itsms.notifications import urls as notifications_urls
@@ -30,6 +31,7 @@ CORE_URLS = (
     assessment_urls,
     notifications_urls,
     evidence_urls,
+    archive_urls,
 )
 
 

@@ -13,6 +13,8 @@ PUBLISHED = {
     "itsms.tasks.snapshot_readiness",
     "certification.tasks.scan_reminders",
     "certification.tasks.send_reminder",
+    "audits.tasks.build_audit_pack",
+    "itsms.archive.tasks.build_archive",
 }
 
 

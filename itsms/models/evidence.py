@@ -225,6 +225,9 @@ def evidence_upload_to(instance, filename):  # pragma: no cover - names are set 
 class EvidenceVersion(TenantModel):
     """One uploaded file of an evidence item. Append-only: never changed, never overwritten."""
 
+    #: Where the organisation archive finds each file's recorded hash (itsms.archive).
+    archive_file_hashes = {"file": "sha256"}
+
     evidence = models.ForeignKey(
         Evidence, verbose_name=_("evidence"), on_delete=models.CASCADE, related_name="versions"
     )

@@ -15,6 +15,8 @@ class NotificationQuerySet(models.QuerySet):
 class Notification(TenantModel):
     """A message to a user ("Evidence X expired"), with a link to what it is about."""
 
+    archive_urls = ("url",)  # the organisation archive rewrites the link (itsms.archive)
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user"),

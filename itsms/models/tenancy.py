@@ -174,6 +174,9 @@ class Invitation(TenantModel):
     usable links.
     """
 
+    #: An imported copy never shares a live link with the original (itsms.archive).
+    archive_regenerate = ("token_hash",)
+
     email = models.EmailField(_("email address"))
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)

@@ -151,3 +151,13 @@ def objects_with(user, perm: str, queryset):
     return get_objects_for_user(
         user, perm, klass=queryset, accept_global_perms=False, with_superuser=False
     )
+
+
+def may_export_archive(membership) -> bool:
+    """The organisation archive (everything of the organisation, people included) is for its
+    consultants and admins: real members, never an outside auditor."""
+    return (
+        membership is not None
+        and membership.pk is not None
+        and membership.role in (Role.CONSULTANT, Role.ADMIN)
+    )
