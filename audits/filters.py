@@ -7,6 +7,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from itsms.shared.filters import FilterSet
+
 from . import rules
 from .models import (
     ActionState,
@@ -50,7 +52,7 @@ class _OrganizationDayMixin:
         return organization.local_today() if organization else timezone.localdate()
 
 
-class AuditFilterSet(django_filters.FilterSet):
+class AuditFilterSet(FilterSet):
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=AuditKind.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=AuditStatus.choices)
     year = IntegerFilter(
@@ -65,7 +67,7 @@ class AuditFilterSet(django_filters.FilterSet):
         fields = ["kind", "status", "year", "certification_body"]
 
 
-class FindingFilterSet(django_filters.FilterSet):
+class FindingFilterSet(FilterSet):
     audit = IntegerFilter(label=_("Audit (id)"), field_name="audit_id")
     grade = django_filters.ChoiceFilter(label=_("Grade"), choices=Grade.choices)
     clause = django_filters.CharFilter(
@@ -136,7 +138,7 @@ def overdue_q(today) -> Q:
     return passed & (owed | late)
 
 
-class CorrectiveActionFilterSet(_OrganizationDayMixin, django_filters.FilterSet):
+class CorrectiveActionFilterSet(_OrganizationDayMixin, FilterSet):
     state = django_filters.ChoiceFilter(label=_("State"), choices=ActionState.choices)
     audit = IntegerFilter(label=_("Audit (id)"), field_name="finding__audit_id")
     grade = django_filters.ChoiceFilter(

@@ -51,9 +51,21 @@ def audits_panel(request, organization):
         "template": "audits/_dashboard_panel.html",
         "context": {
             "organization": organization,
+            "today": today,
             "counts": counts,
             "urgent": urgent,
             "more": counts["majors"] + counts["minors"] - len(urgent),
             "next_audit": next_audit,
+            # No audit planned: the surveillance (or recertification) audit that is due.
+            "audit_due": None if next_audit else _audit_due(organization, today),
         },
     }
+
+
+def _audit_due(organization, today):
+    """The certificate's next surveillance or recertification audit deadline (from the
+    certification app, through the core's hook), or None."""
+    from itsms.shared import hooks
+
+    due = hooks.next_deadlines([organization], today, kinds=("surveillance", "recertification"))
+    return due.get(organization.pk)

@@ -9,10 +9,12 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from itsms.models import Invitation, User
+from itsms.shared.links import absolute_url
+from itsms.shared.timezones import organization_context
 
 from . import services
 from .models import Audit, AuditInvitation
@@ -39,13 +41,13 @@ def audit_invitation_create(*, audit: Audit, actor, email: str, role: str) -> st
         invited_by=actor,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_TTL_DAYS),
     )
-    link = settings.SITE_URL.rstrip("/") + reverse("audits:invitation_accept", args=[token])
+    link = absolute_url(reverse("audits:invitation_accept", args=[token]))
     transaction.on_commit(lambda: _send(invitation, link))
     return token
 
 
 def _send(invitation: AuditInvitation, link: str) -> None:
-    with translation.override(invitation.audit.organization.language):
+    with organization_context(invitation.audit.organization):
         subject = _("You are invited to audit %(org)s: %(audit)s") % {
             "org": invitation.audit.organization.name,
             "audit": invitation.audit.title,

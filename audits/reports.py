@@ -18,7 +18,9 @@ from collections import OrderedDict
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import dateformat, timezone, translation
+from django.utils import dateformat, timezone
+
+from itsms.shared.timezones import organization_context
 
 from . import selectors
 from .models import Grade
@@ -75,7 +77,8 @@ def _cache_entries() -> int:
 def audit_report_pdf(audit, *, language: str | None = None) -> bytes:
     from weasyprint import HTML
 
-    with translation.override(language or audit.organization.language):
+    # The organisation's language and time zone, wherever it is rendered (page or worker).
+    with organization_context(audit.organization, language):
         html = render_to_string("audits/report.html", report_context(audit))
     key = hashlib.sha256(html.encode()).hexdigest()
     with _lock:

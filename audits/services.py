@@ -10,8 +10,11 @@ from django.utils.translation import gettext as _
 
 from itsms.models import Membership, User
 from itsms.shared import permissions as core_permissions
+from itsms.shared import versioning
 from itsms.shared.history import save_recorded as _save
+from itsms.shared.versioning import ANY
 
+from . import notifications
 from .models import (
     ActionEvidence,
     ActionState,
@@ -26,20 +29,12 @@ from .models import (
 )
 from .permissions import LEAD_PERM, RECORD_PERM
 
-
-class StaleEdit(Exception):
-    """Someone saved this since it was loaded; nothing was overwritten."""
+#: A stale version (``itsms.shared.versioning``): the API answers 409, pages show the conflict.
+StaleEdit = versioning.StaleVersion
 
 
 def _check_version(locked, version, what):
-    if version is not None and int(version) != locked.version:
-        raise StaleEdit(
-            _(
-                "%(what)s was changed by someone else since you opened it; nothing was "
-                "overwritten. Reload to see their change."
-            )
-            % {"what": what}
-        )
+    versioning.check(locked, version, what)
 
 
 @transaction.atomic
@@ -60,7 +55,7 @@ def audit_update(
     *,
     audit: Audit,
     actor,
-    version=None,
+    version=ANY,
     scope_clauses=None,
     scope_processes=None,
     scope_services=None,
@@ -104,6 +99,7 @@ def assignment_add(*, audit: Audit, actor, user: User, role=AuditAssignment.Role
     assignment = AuditAssignment.objects.filter(
         audit=audit, user=user, ended_at__isnull=True
     ).first()
+    is_new = assignment is None or assignment.role != role
     if assignment is None:
         assignment = AuditAssignment(organization=audit.organization, audit=audit, user=user)
     assignment.role = role
@@ -115,6 +111,8 @@ def assignment_add(*, audit: Audit, actor, user: User, role=AuditAssignment.Role
     else:
         core_permissions.revoke(user, LEAD_PERM, audit)
     _sync_reader(user, audit.organization)
+    if is_new:
+        notifications.auditor_assigned(assignment, actor)
     return assignment
 
 
@@ -176,7 +174,7 @@ def finding_record(*, audit: Audit, actor, evidence=(), **fields) -> Finding:
 
 
 @transaction.atomic
-def finding_update(*, finding: Finding, actor, version=None, evidence=None, **fields) -> Finding:
+def finding_update(*, finding: Finding, actor, version=ANY, evidence=None, **fields) -> Finding:
     _ensure_open(finding.audit)
     locked = Finding.objects.select_for_update(of=("self",)).get(pk=finding.pk)
     _check_version(locked, version, locked.reference)
@@ -337,7 +335,7 @@ def _link_evidence(link_model, owner_field: str, owner, evidence, actor) -> None
 
 
 @transaction.atomic
-def action_update(*, action: CorrectiveAction, actor, version=None, evidence=None, **fields):
+def action_update(*, action: CorrectiveAction, actor, version=ANY, evidence=None, **fields):
     locked = CorrectiveAction.objects.select_for_update(of=("self",)).get(pk=action.pk)
     _check_version(locked, version, locked.finding.reference)
     _check_evidence(locked.organization, evidence)
@@ -361,7 +359,7 @@ def action_update(*, action: CorrectiveAction, actor, version=None, evidence=Non
     return locked
 
 
-def _transition(action, actor, allowed_from, to, version=None, **changes):
+def _transition(action, actor, allowed_from, to, version=ANY, **changes):
     locked = (
         CorrectiveAction.objects.select_for_update(of=("self",))
         .select_related("finding")
@@ -377,11 +375,13 @@ def _transition(action, actor, allowed_from, to, version=None, **changes):
         setattr(locked, key, value)
     locked.state = to
     locked.version += 1
-    return _save(locked, actor)
+    saved = _save(locked, actor)
+    notifications.action_moved(saved, actor)
+    return saved
 
 
 @transaction.atomic
-def action_submit(*, action, actor, version=None):
+def action_submit(*, action, actor, version=ANY):
     if not (action.root_cause.strip() and action.plan.strip()):
         raise ValidationError(_("Write the root-cause analysis and the plan before submitting."))
     return _transition(
@@ -397,7 +397,7 @@ def action_submit(*, action, actor, version=None):
 
 
 @transaction.atomic
-def action_accept(*, action, actor, comment="", version=None):
+def action_accept(*, action, actor, comment="", version=ANY):
     return _transition(
         action,
         actor,
@@ -411,7 +411,7 @@ def action_accept(*, action, actor, comment="", version=None):
 
 
 @transaction.atomic
-def action_return(*, action, actor, comment, version=None):
+def action_return(*, action, actor, comment, version=ANY):
     if not comment.strip():
         raise ValidationError({"comment": _("Say what is missing when returning a plan.")})
     return _transition(
@@ -425,7 +425,7 @@ def action_return(*, action, actor, comment, version=None):
 
 
 @transaction.atomic
-def action_implemented(*, action, actor, version=None):
+def action_implemented(*, action, actor, version=ANY):
     return _transition(
         action,
         actor,
@@ -437,7 +437,7 @@ def action_implemented(*, action, actor, version=None):
 
 
 @transaction.atomic
-def action_verify(*, action, actor, comment="", version=None):
+def action_verify(*, action, actor, comment="", version=ANY):
     if not core_permissions.can_on(actor, RECORD_PERM, action.finding.audit):
         raise PermissionDenied(_("Only an auditor of this audit verifies."))
     return _transition(

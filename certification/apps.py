@@ -9,6 +9,10 @@ class CertificationConfig(AppConfig):
     verbose_name = _("Certification")
 
     def ready(self):
-        from . import cycle
+        from itsms.shared import hooks
+
+        from . import cycle, selectors
 
         cycle.connect_signals()
+        # The portfolio's "next deadline" and the dashboard's next surveillance.
+        hooks.register_next_deadlines(selectors.next_deadlines)

@@ -1,9 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from itsms.models import NotificationPreference
 from itsms.tenancy.selectors import members_of
 
-from .models import Certificate, CertificationProject, NotificationPreference
+from .models import Certificate, CertificationProject
 
 
 class ProjectForm(forms.ModelForm):

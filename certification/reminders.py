@@ -31,12 +31,14 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from audits.models import CorrectiveAction
-from itsms.models import Membership, Organization, Role
+from itsms.models import Membership, NotificationPreference, Organization, Role
 from itsms.notifications.services import notify
+from itsms.shared.links import absolute_url
+from itsms.shared.timezones import organization_context
 
 from . import cycle, rules
 from . import deadlines as dl
-from .models import Certificate, NotificationPreference, Reminder, ReminderDelivery
+from .models import Certificate, Reminder, ReminderDelivery
 
 DEFAULT_OFFSETS = {
     # kind prefix: days before the due date (0 = on the day)
@@ -390,6 +392,7 @@ def recipients(reminder: Reminder):
 
 
 def _channel(user) -> str:
+    """The user's preference (the core's, shared with every notification)."""
     pref = NotificationPreference.objects.filter(user=user).values_list("channel", flat=True)
     return pref.first() or NotificationPreference.Channel.BOTH
 
@@ -401,9 +404,9 @@ def _email(reminder: Reminder, user) -> None:
         "reminder": reminder,
         "organization": organization,
         "user": user,
-        "link": settings.SITE_URL.rstrip("/") + reminder.url,
+        "link": absolute_url(reminder.url),
     }
-    with translation.override(language):
+    with organization_context(organization, language):
         subject = render_to_string(
             f"certification/email/reminder_subject.{language}.txt", context
         ).strip()
@@ -436,6 +439,7 @@ def deliver(reminder_id: int) -> bool:
                         user=user,
                         text=reminder.title,
                         url=reminder.url,
+                        kind="reminder",
                     )
                     claimed.notified_at = timezone.now()
                     claimed.save(update_fields=["notified_at"])

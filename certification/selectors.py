@@ -44,9 +44,10 @@ def _first(queryset, field):
     return Subquery(ordered.values(field)[:1]), Subquery(ordered.values("pk")[:1])
 
 
-def next_deadlines(organizations, today: date) -> dict[int, dl.Deadline]:
+def next_deadlines(organizations, today: date, kinds=None) -> dict[int, dl.Deadline]:
     """Each organisation's next deadline — surveillance, nonconformity response or
-    recertification audit, overdue ones first — with its title and date.
+    recertification audit, overdue ones first — with its title and date. ``kinds`` narrows
+    it to some of ``("surveillance", "recertification", "nc-response")``.
 
     Computed in SQL for any number of organisations: one query with a correlated subquery
     per kind (each an index range on (organization, date)), then one query per kind for the
@@ -85,7 +86,7 @@ def next_deadlines(organizations, today: date) -> dict[int, dl.Deadline]:
                 ("recertification", "recert_due", "recert_id"),
                 ("nc-response", "nc_due", "nc_id"),
             )
-            if row[due] is not None
+            if row[due] is not None and (kinds is None or kind in kinds)
         ]
         if candidates:
             _due, kind, pk = min(candidates)

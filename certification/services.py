@@ -20,7 +20,6 @@ from .models import (
     CertificationProject,
     ChecklistItem,
     ChecklistTemplateItem,
-    NotificationPreference,
     ProjectStep,
 )
 from .models.project import STEP_TITLES
@@ -141,13 +140,6 @@ def certificate_update(*, certificate, actor, **fields) -> Certificate:
     cycle.refresh_cycles(Certificate.objects.filter(pk=certificate.pk))
     certificate.refresh_from_db()
     return certificate
-
-
-def preference_set(*, user, channel) -> NotificationPreference:
-    pref, _created = NotificationPreference.objects.update_or_create(
-        user=user, defaults={"channel": channel}
-    )
-    return pref
 
 
 def _hash(token: str) -> str:

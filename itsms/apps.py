@@ -11,6 +11,15 @@ class ItsmsConfig(AppConfig):
 
     def ready(self):
         from itsms.assessment.selectors import my_clauses
-        from itsms.shared import hooks
+        from itsms.shared import checks, hooks  # noqa: F401  (checks register themselves)
 
         hooks.register_my_work(my_clauses)
+
+        from django.db.models.signals import post_save
+
+        from itsms.accounts.tokens import revoke_on_password_change
+        from itsms.models import User
+
+        post_save.connect(
+            revoke_on_password_change, sender=User, dispatch_uid="itsms.tokens.password_change"
+        )

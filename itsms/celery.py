@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.signals import worker_ready
 
 from .beat import BEAT_SCHEDULE
 
@@ -20,6 +21,7 @@ CORE_PACKAGES = [
     "itsms.archive",
     "itsms.assessment",
     "itsms.evidence",
+    "itsms.notifications",
     "itsms.tenancy",
 ]
 app.autodiscover_tasks(CORE_PACKAGES, related_name="tasks")
@@ -33,3 +35,12 @@ def _prepare_filesystem_broker(sender, **kwargs):
     for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
         if options.get(key):
             os.makedirs(options[key], exist_ok=True)
+
+
+@worker_ready.connect
+def _announce_ready(sender, **kwargs):
+    """The embedded run (``run_embedded``) prints its banner once the worker is ready."""
+    path = os.environ.get("ITSMS_WORKER_READY_FILE")
+    if path:
+        with open(path, "w") as handle:
+            handle.write(str(os.getpid()))

@@ -92,3 +92,8 @@ urlpatterns = [
     path("", include("audits.urls")),
     path("", include("certification.urls")),
 ]
+
+handler400 = "itsms.shared.errors.bad_request"
+handler403 = "itsms.shared.errors.permission_denied"
+handler404 = "itsms.shared.errors.page_not_found"
+handler500 = "itsms.shared.errors.server_error"

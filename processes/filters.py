@@ -3,11 +3,13 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from itsms.shared.filters import FilterSet
+
 from .catalogue import CHAPTERS
 from .models import Kpi, KpiValue, ProcessInstance, ProcessStatus, Service
 
 
-class ProcessInstanceFilterSet(django_filters.FilterSet):
+class ProcessInstanceFilterSet(FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ProcessStatus.choices)
     chapter = django_filters.ChoiceFilter(
         label=_("Chapter"),
@@ -33,7 +35,7 @@ class ProcessInstanceFilterSet(django_filters.FilterSet):
         return queryset.filter(owner=user)
 
 
-class KpiFilterSet(django_filters.FilterSet):
+class KpiFilterSet(FilterSet):
     process = django_filters.NumberFilter(label=_("Process (id)"), field_name="process_id")
     clause = django_filters.CharFilter(
         label=_("Process clause number, e.g. 8.6.1"), field_name="process__clause__number"
@@ -44,7 +46,7 @@ class KpiFilterSet(django_filters.FilterSet):
         fields = ["process", "clause", "period", "direction"]
 
 
-class KpiValueFilterSet(django_filters.FilterSet):
+class KpiValueFilterSet(FilterSet):
     kpi = django_filters.NumberFilter(label=_("KPI (id)"), field_name="kpi_id")
     since = django_filters.DateFilter(
         label=_("Periods starting on or after"), field_name="period_start", lookup_expr="gte"
@@ -58,7 +60,7 @@ class KpiValueFilterSet(django_filters.FilterSet):
         fields = ["kpi", "since", "until"]
 
 
-class ServiceFilterSet(django_filters.FilterSet):
+class ServiceFilterSet(FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Service.Status.choices)
     owner = django_filters.NumberFilter(label=_("Owner (user id)"), field_name="owner_id")
     q = django_filters.CharFilter(

@@ -12,10 +12,14 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from itsms.models import Clause, Organization, User
+from itsms.notifications.services import notify
+from itsms.shared import versioning
 from itsms.shared.history import save_recorded as _save
 from itsms.standards.reference import PRIMARY
 
@@ -35,8 +39,8 @@ KPI_FIELDS = ("name", "description", "target", "unit", "period", "direction")
 SERVICE_FIELDS = ("name", "description", "customers", "owner", "status", "availability_target")
 
 
-class StaleEdit(Exception):
-    """Someone saved the object since this edit was loaded; nothing was overwritten."""
+#: A stale version (``itsms.shared.versioning``): the API answers 409, pages show the conflict.
+StaleEdit = versioning.StaleVersion
 
 
 def _unknown(changes, allowed):
@@ -68,23 +72,16 @@ def process_instances_ensure(organization: Organization) -> int:
 
 @transaction.atomic
 def process_instance_update(
-    *, instance: ProcessInstance, actor: User, version: int | None, **changes
+    *, instance: ProcessInstance, actor: User, version=versioning.ANY, **changes
 ) -> ProcessInstance:
-    """Change a process. ``version`` must be the one the editor loaded (optimistic locking)."""
+    """Change a process. ``version``: the one the editor loaded (``itsms.shared.versioning``)."""
     _unknown(changes, PROCESS_FIELDS)
     locked = (
         ProcessInstance.objects.select_for_update(of=("self",))
         .select_related("clause__standard", "owner")
         .get(pk=instance.pk)
     )
-    if version is None or int(version) != locked.version:
-        raise StaleEdit(
-            _(
-                "%(number)s was changed by someone else since you opened it; nothing was "
-                "overwritten. Reload to see their change, then edit again."
-            )
-            % {"number": locked.clause.number}
-        )
+    versioning.check(locked, version, locked.clause.number)
     previous_owner = locked.owner
     for key, value in changes.items():
         setattr(locked, key, value)
@@ -94,11 +91,29 @@ def process_instance_update(
         version=locked.version + 1
     )
     if not claimed:
-        raise StaleEdit(_("This process was changed meanwhile; nothing was overwritten."))
+        raise StaleEdit(locked, locked.clause.number)
     locked.version += 1
     locked._history_user = actor
     locked.save()
     permissions.sync_owner_permission(locked, previous_owner)
+    if locked.owner_id and locked.owner_id != getattr(previous_owner, "pk", None):
+        notify(
+            organization=locked.organization,
+            recipients=[locked.owner],
+            actor=actor,
+            kind="process-assigned",
+            message=gettext_noop("%(actor)s made you the owner of process %(number)s %(title)s."),
+            params={
+                "actor": actor.get_full_name() if actor else "",
+                "number": locked.clause.number,
+                "title": lambda: locked.clause.title,
+            },
+            url=reverse(
+                "processes:process_detail",
+                kwargs={"org_slug": locked.organization.slug, "pk": locked.pk},
+            ),
+            email=True,
+        )
     return locked
 
 

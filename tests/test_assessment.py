@@ -199,7 +199,7 @@ def test_the_dashboard_and_portfolio_reflect_the_assessment(started, members, cl
     assert "Overdue targets" in html and "9.2" in html
     assert "Changed this week" in html
     portfolio = client.get(reverse("itsms:portfolio")).content.decode()
-    assert f"{overall} %" in portfolio and "9.2 overdue since 2020" in portfolio
+    assert f"{overall} %" in portfolio and "9.2 Internal audit: overdue since 2020" in portfolio
 
 
 def test_the_dashboard_shows_the_readiness_trend(started, members, client):

@@ -108,6 +108,10 @@ def test_a_stale_version_answers_409(api_client, started, members):
     )
 
 
+def version_of(organization, number):
+    return ClauseAssessment.objects.get(organization=organization, clause__number=number).version
+
+
 def test_contributors_change_only_their_clauses(api_client, started, members):
     zhao = members[Role.CONTRIBUTOR]
     gap.assessment_update(
@@ -116,8 +120,10 @@ def test_contributors_change_only_their_clauses(api_client, started, members):
         owner=zhao,
     )
     api_client.force_authenticate(zhao)
-    assert api_client.patch(detail(started, "8.6.1"), {"status": "partial"}).status_code == 200
-    assert api_client.patch(detail(started, "8.6.2"), {"status": "partial"}).status_code == 403
+    mine = {"status": "partial", "version": version_of(started, "8.6.1")}
+    assert api_client.patch(detail(started, "8.6.1"), mine).status_code == 200
+    theirs = {"status": "partial", "version": version_of(started, "8.6.2")}
+    assert api_client.patch(detail(started, "8.6.2"), theirs).status_code == 403
 
 
 def test_viewers_cannot_change_anything(api_client, started, members):
@@ -139,7 +145,8 @@ def test_bulk_assign_and_readiness(api_client, started, members, org_b):
         format="json",
     )
     assert elsewhere.status_code == 404
-    api_client.patch(detail(started, "8.6.1"), {"status": "implemented"}, format="json")
+    done = {"status": "implemented", "version": version_of(started, "8.6.1")}
+    assert api_client.patch(detail(started, "8.6.1"), done, format="json").status_code == 200
     score = api_client.get(reverse("itsms-api:readiness-list"), {"organization": started.slug})
     data = score.json()
     assert data["overall_percent"] == round(100 / 57)

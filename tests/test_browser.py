@@ -74,8 +74,12 @@ def test_consultant_signs_in_sees_portfolio_creates_a_client_and_browses_the_cla
     assert Invitation.objects.get(email="wang@ehbank.example").role == Role.ADMIN
     assert any("wang@ehbank.example" in m.to for m in mail.outbox)
 
-    # The switcher in the navigation goes to another client in one step.
-    page.locator("#org-switcher").select_option("meridian-logistics")
+    # The switcher in the top bar finds another client by name and goes there.
+    page.get_by_test_id("switcher").locator("summary").click()
+    page.get_by_label("Find an organisation").fill("Meridian")
+    switcher = page.locator("#org-search-results")
+    expect(switcher).not_to_contain_text("Harbour Air")
+    switcher.get_by_role("link", name="Meridian Logistics").click()
     expect(page.get_by_test_id("current-org")).to_contain_text("Meridian Logistics")
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Clause tree").click()

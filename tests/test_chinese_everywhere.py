@@ -201,6 +201,18 @@ def email_templates() -> set[str]:
     return names
 
 
+def bank_member_other_than(bank, user):
+    from itsms.models import Membership
+
+    membership = (
+        Membership.objects.filter(organization=bank)
+        .exclude(user=user)
+        .select_related("user")
+        .first()
+    )
+    return membership.user
+
+
 def emails_of_every_kind(bank, li, client):
     """Invitations, an audit invitation, expired evidence, every reminder, password reset."""
     from certification import reminders
@@ -217,6 +229,12 @@ def emails_of_every_kind(bank, li, client):
         owner=li,
     )
     evidence_expire_due()
+    # A clause assigned to someone else: the notification email.
+    from itsms.assessment.services import assessment_update
+    from itsms.models import ClauseAssessment
+
+    row = ClauseAssessment.objects.filter(organization=bank).exclude(owner=li).first()
+    assessment_update(assessment=row, actor=li, owner=bank_member_other_than(bank, li))
     # Three years of weekly scans: every kind of reminder of the demo certificates comes due.
     start = datetime.now(UTC)
     for days in range(0, 3 * 366, 7):

@@ -341,7 +341,7 @@ def test_the_daily_task_expires_evidence_and_notifies_its_owner_once(
     assert mail.outbox[0].to == [owner.email]
     assert "Backup record" in mail.outbox[0].subject
     assert f"/o/{org_a.slug}/evidence/{evidence.pk}/" in mail.outbox[0].body
-    notes = Notification.objects.filter(user=owner, organization=org_a)
+    notes = Notification.objects.filter(user=owner, organization=org_a, text__contains="expired")
     assert notes.count() == 1 and "Backup record" in notes.get().text
     assert evidence.history.first().history_user is None  # done by the system
 

@@ -29,6 +29,9 @@ def test_a_contributor_uploads_two_files_with_progress_and_sees_them_in_the_regi
     page.get_by_role("link", name="Upload evidence").click()
 
     expect(page.locator("[data-dropzone]")).to_be_visible()  # the script took over
+    # One way to choose files at a time: the drop zone's button, not also the plain chooser.
+    expect(page.locator("input[name=files]")).to_be_hidden()
+    expect(page.get_by_role("button", name="choose files")).to_be_visible()
     page.locator("input[name=files]").set_input_files(
         [
             {"name": "事件管理程序.pdf", "mimeType": "application/pdf", "buffer": PDF},

@@ -101,7 +101,7 @@ def grow_assessment(org, actor, n):
     "url_name,budget",
     [
         ("itsms:assessment", 18),
-        ("itsms:dashboard", 24),
+        ("itsms:dashboard", 15),
         ("itsms:my_work", 16),
         ("itsms:portfolio", 10),
     ],

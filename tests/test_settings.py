@@ -12,6 +12,7 @@ PROD_ENV = {
     "ALLOWED_HOSTS": "itsms.example.org",
     "DATABASE_URL": "postgres://itsms:secret@db:5432/itsms",
     "REDIS_URL": "redis://redis:6379/0",
+    "SITE_URL": "https://itsms.example.org",
 }
 
 
@@ -39,6 +40,20 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = manage("check", env=env)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_its_site_url():
+    """Links in emails are built from SITE_URL: production has no default for it."""
+    env = {k: v for k, v in PROD_ENV.items() if k != "SITE_URL"}
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "SITE_URL" in result.stderr
+
+
+def test_a_site_url_that_is_not_an_absolute_address_fails_the_check():
+    result = manage("check", env={**PROD_ENV, "SITE_URL": "itsms.example.org"})
+    assert result.returncode != 0
+    assert "itsms.E001" in result.stderr and "SITE_URL" in result.stderr
 
 
 def test_production_refuses_sqlite():

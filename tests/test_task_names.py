@@ -10,6 +10,7 @@ PUBLISHED = {
     "itsms.tasks.clear_expired_sessions",
     "itsms.tasks.expire_evidence",
     "itsms.tasks.send_evidence_expired_email",
+    "itsms.tasks.send_notification_email",
     "itsms.tasks.snapshot_readiness",
     "certification.tasks.scan_reminders",
     "certification.tasks.send_reminder",

@@ -105,7 +105,7 @@ class AuditSerializer(OrgScopedMixin, serializers.ModelSerializer):
         queryset=Clause.objects.filter(standard__code=PRIMARY),
     )
     reference = serializers.CharField(read_only=True)
-    response_deadline = serializers.DateField(read_only=True)
+    response_deadline = serializers.DateField(read_only=True, allow_null=True)
     outcome = serializers.SerializerMethodField()
     recommendation = serializers.SerializerMethodField()
     version = serializers.IntegerField(required=False)
@@ -217,7 +217,7 @@ class FindingSerializer(serializers.ModelSerializer):
         queryset=Clause.objects.filter(standard__code=PRIMARY),
     )
     reference = serializers.CharField(read_only=True)
-    response_deadline = serializers.DateField(read_only=True)
+    response_deadline = serializers.DateField(read_only=True, allow_null=True)
     version = serializers.IntegerField(required=False)
 
     class Meta:
@@ -260,7 +260,9 @@ class CorrectiveActionSerializer(serializers.ModelSerializer):
     finding = serializers.CharField(source="finding.reference", read_only=True)
     audit = serializers.IntegerField(source="finding.audit_id", read_only=True)
     grade = serializers.CharField(source="finding.grade", read_only=True)
-    response_deadline = serializers.DateField(source="finding.response_deadline", read_only=True)
+    response_deadline = serializers.DateField(
+        source="finding.response_deadline", read_only=True, allow_null=True
+    )
     owner = serializers.SlugRelatedField(
         slug_field="email", queryset=User.objects.all(), required=False, allow_null=True
     )
@@ -306,7 +308,9 @@ class CorrectiveActionSerializer(serializers.ModelSerializer):
 
 class TransitionSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
-    version = serializers.IntegerField(required=False)
+    version = serializers.IntegerField(
+        help_text=_("The corrective action's version as you loaded it (a stale one: 409).")
+    )
 
 
 class ClosingMeetingSerializer(serializers.Serializer):

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('audits', '0005_evidence_sampled_versions'),
-        ('itsms', '0007_organization_archives'),
+        ('itsms', '0010_organization_archives'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

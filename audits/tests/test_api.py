@@ -75,20 +75,24 @@ def test_corrective_action_through_the_api(api_client, org_a, audit, chen, membe
     zhao = members[Role.CONTRIBUTOR]
     api_client.force_authenticate(zhao)
     detail = reverse("audits-api:action-detail", args=[action.pk])
-    assert (
-        api_client.patch(
-            detail, {"root_cause": "rc", "plan": "p", "owner": zhao.email}, format="json"
-        ).status_code
-        == 200
-    )
-    assert api_client.post(reverse("audits-api:action-submit", args=[action.pk])).status_code == 200
-    assert api_client.post(reverse("audits-api:action-accept", args=[action.pk])).status_code == 403
+    answer = {"root_cause": "rc", "plan": "p", "owner": zhao.email}
+    blind = api_client.patch(detail, answer, format="json")
+    assert blind.status_code == 400 and "version" in blind.json()  # never a blind overwrite
+    patched = api_client.patch(detail, {**answer, "version": action.version}, format="json")
+    assert patched.status_code == 200
+    version = patched.json()["version"]
+    submit = reverse("audits-api:action-submit", args=[action.pk])
+    submitted = api_client.post(submit, {"version": version}, format="json")
+    assert submitted.status_code == 200
+    version = submitted.json()["version"]
+    accept = reverse("audits-api:action-accept", args=[action.pk])
+    assert api_client.post(accept, {"version": version}, format="json").status_code == 403
     api_client.force_authenticate(chen)
-    accepted = api_client.post(
-        reverse("audits-api:action-accept", args=[action.pk]), {"comment": "fine"}, format="json"
-    )
+    stale = api_client.post(accept, {"comment": "fine", "version": version - 1}, format="json")
+    assert stale.status_code == 409 and stale.json()["current"]["state"] == "submitted"
+    accepted = api_client.post(accept, {"comment": "fine", "version": version}, format="json")
     assert accepted.status_code == 200 and accepted.json()["state"] == "accepted"
-    again = api_client.post(reverse("audits-api:action-accept", args=[action.pk]))
+    again = api_client.post(accept, {"version": accepted.json()["version"]}, format="json")
     assert again.status_code == 400
 
 

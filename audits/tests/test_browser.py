@@ -18,6 +18,7 @@ pytestmark = [
 
 
 def sign_out(page):
+    page.locator("details.usermenu > summary").click()
     page.get_by_role("button", name="Sign out").click()
 
 

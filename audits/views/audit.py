@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
+from itsms.shared import versioning
 from itsms.shared.permissions import Capability
 
 from .. import permissions as audit_permissions
@@ -47,6 +48,7 @@ class AuditListView(AuditMixin, TemplateView):
     ``ACTIONS_SHOWN``, or all with ``?actions=all``)."""
 
     template_name = "audits/audit_list.html"
+    filterset_classes = (AuditFilterSet, CorrectiveActionFilterSet)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -142,8 +144,8 @@ class AuditEditView(AuditMixin, FormView):
                 audit=self.get_audit(), actor=self.request.user, version=version, **data
             )
         except services.StaleEdit as exc:
-            form.add_error(None, str(exc))
-            return self.render_to_response(self.get_context_data(form=form), status=409)
+            extra = versioning.stale_form(form, exc)
+            return self.render_to_response(self.get_context_data(form=form, **extra), status=409)
         except ValidationError as exc:
             form.add_error(None, _errors(exc))
             return self.form_invalid(form)
@@ -151,6 +153,9 @@ class AuditEditView(AuditMixin, FormView):
         return redirect(
             "audits:audit_detail", org_slug=self.organization.slug, pk=self.get_audit().pk
         )
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 def findings_context(view, audit, *, all_findings: bool, finding_form=None) -> dict:

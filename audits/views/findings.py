@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, View
 
+from itsms.shared import versioning
 from itsms.shared.permissions import Capability
 
 from .. import permissions as audit_permissions
@@ -106,8 +107,8 @@ class FindingEditView(AuditMixin, FormView):
                 finding=finding, actor=self.request.user, version=version, **data
             )
         except services.StaleEdit as exc:
-            form.add_error(None, str(exc))
-            return self.render_to_response(self.get_context_data(form=form), status=409)
+            extra = versioning.stale_form(form, exc)
+            return self.render_to_response(self.get_context_data(form=form, **extra), status=409)
         except ValidationError as exc:
             form.add_error(None, _errors(exc))
             return self.render_to_response(self.get_context_data(form=form), status=400)

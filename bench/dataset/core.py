@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
+from itsms.accounts.tokens import api_token_create
 from itsms.models import (
     Clause,
     ClauseAssessment,
@@ -128,12 +128,12 @@ def build_people(ctx: Context) -> dict:
         for org, user in zip(tenants, tenant_users, strict=True)
     ]
     ctx.bulk(Membership, memberships)
-    token = Token.objects.create(user=consultant, key=f"{ctx.rng.getrandbits(160):040x}")
+    _token, key = api_token_create(user=consultant, name="bench", days=365)
     ctx.ids.update(
         big_slug=big.slug,
         consultant_email=consultant.email,
         consultant_password=CONSULTANT_PASSWORD,
-        token=token.key,
+        token=key,
         organizations=1 + len(clients) + len(tenants),
         consultant_organizations=1 + len(clients),
     )

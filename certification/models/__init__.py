@@ -2,7 +2,7 @@
 
 from .certificate import Certificate, CertificateEdition, CertificateStatus
 from .project import CertificationProject, ChecklistItem, ChecklistTemplateItem, ProjectStep
-from .reminders import CalendarFeed, NotificationPreference, Reminder, ReminderDelivery
+from .reminders import CalendarFeed, Reminder, ReminderDelivery
 
 __all__ = [
     "CalendarFeed",
@@ -12,7 +12,6 @@ __all__ = [
     "CertificationProject",
     "ChecklistItem",
     "ChecklistTemplateItem",
-    "NotificationPreference",
     "ProjectStep",
     "Reminder",
     "ReminderDelivery",

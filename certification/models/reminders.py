@@ -79,26 +79,6 @@ class ReminderDelivery(TenantModel):
         ]
 
 
-class NotificationPreference(models.Model):
-    """How a user wants reminders: email, in-app, both or none (default both)."""
-
-    class Channel(models.TextChoices):
-        BOTH = "both", _("Email and in-app")
-        EMAIL = "email", _("Email only")
-        IN_APP = "in_app", _("In-app only")
-        NONE = "none", _("None")
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_preference"
-    )
-    channel = models.CharField(
-        _("reminders"), max_length=10, choices=Channel.choices, default=Channel.BOTH
-    )
-
-    def __str__(self):
-        return f"{self.user}: {self.channel}"
-
-
 class CalendarFeed(models.Model):
     """A user's secret iCal feed address; only the token's hash is stored."""
 

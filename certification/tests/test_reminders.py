@@ -10,9 +10,10 @@ from django.utils import timezone
 from audits import services as audit_services
 from certification import reminders, services
 from certification.deadlines import deadlines_for
-from certification.models import NotificationPreference, Reminder, ReminderDelivery
+from certification.models import Reminder, ReminderDelivery
 from certification.tasks import scan_reminders
-from itsms.models import Clause, Notification, Role
+from itsms.models import Clause, Notification, NotificationPreference, Role
+from itsms.notifications.services import preference_set
 
 pytestmark = pytest.mark.django_db
 
@@ -110,10 +111,8 @@ def test_a_send_that_fails_then_succeeds_sends_one_email(org_a, members, certifi
 
 
 def test_preferences_choose_the_channel(org_a, members, certificate):
-    services.preference_set(user=members[Role.ADMIN], channel=NotificationPreference.Channel.NONE)
-    services.preference_set(
-        user=members[Role.CONSULTANT], channel=NotificationPreference.Channel.IN_APP
-    )
+    preference_set(user=members[Role.ADMIN], channel=NotificationPreference.Channel.NONE)
+    preference_set(user=members[Role.CONSULTANT], channel=NotificationPreference.Channel.IN_APP)
     reminders.scan(now=at(date(2027, 3, 8)))
     for reminder_id in Reminder.objects.values_list("pk", flat=True):
         reminders.deliver(reminder_id)

@@ -11,13 +11,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
+from itsms.models import NotificationPreference
+from itsms.notifications.services import preference_set
 from itsms.shared import permissions
 from itsms.shared.views import OrganizationMixin
 
 from .. import services
 from ..deadlines import deadlines_for
 from ..forms import PreferenceForm
-from ..models import NotificationPreference
 
 HORIZON_DAYS = 400
 PAST_DAYS = 31
@@ -69,7 +70,7 @@ def reminder_settings(request):
         request.POST or None, instance=pref or NotificationPreference(user=request.user)
     )
     if request.method == "POST" and "channel" in request.POST and form.is_valid():
-        services.preference_set(user=request.user, channel=form.cleaned_data["channel"])
+        preference_set(user=request.user, channel=form.cleaned_data["channel"])
         messages.success(request, _("Saved."))
         return redirect("certification:reminder_settings")
     feed_url = request.session.pop("new_feed_url", None)

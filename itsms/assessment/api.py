@@ -1,7 +1,7 @@
 """API of the gap assessment: clause assessments, bulk assignment, readiness."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -250,6 +250,7 @@ class ClauseAssessmentViewSet(
         return Response({"assigned": count})
 
 
+@extend_schema_serializer(many=False)
 class ReadinessSerializer(serializers.Serializer):
     organization = serializers.CharField()
     overall_percent = serializers.IntegerField()

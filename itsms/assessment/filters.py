@@ -4,9 +4,10 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from itsms.models import ClauseAssessment, Status
+from itsms.shared.filters import FilterSet
 
 
-class ClauseAssessmentFilterSet(django_filters.FilterSet):
+class ClauseAssessmentFilterSet(FilterSet):
     status = django_filters.ChoiceFilter(choices=Status.choices, label=_("Status"))
     owner = django_filters.CharFilter(
         field_name="owner__email", lookup_expr="iexact", label=_("Owner's email")

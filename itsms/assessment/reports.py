@@ -1,42 +1,27 @@
-"""The readiness (gap-analysis) report as a PDF, for steering committees and management."""
+"""The readiness (gap-analysis) report as a PDF, for steering committees and management.
+
+Its content is the dashboard's (``dashboard.readiness_context``); it is rendered in the
+organisation's time zone (the generation time) and in its language unless asked otherwise.
+"""
 
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
-from . import readiness
-from . import selectors as gap
+from itsms.shared.timezones import organization_context
+
+from .dashboard import readiness_context
 
 
 def readiness_report_pdf(organization, *, language: str | None = None) -> bytes:
     """The report in ``language`` (default: the organisation's), clause headings included."""
     from weasyprint import HTML
 
-    with translation.override(language or organization.language):
+    with organization_context(organization, language):  # titles read the active language
         html = render_to_string("itsms/report_readiness.html", _context(organization))
     return HTML(string=html).write_pdf()
 
 
 def _context(organization) -> dict:
-    nodes, score = gap.assessment_tree(organization)
-    evidenced = gap.evidenced_readiness_of(organization)
-    today = organization.local_today()
-    leaves = [n for n in nodes if n["assessment"] is not None]
-    context = {
-        "organization": organization,
-        "score": score,
-        "evidenced": evidenced,
-        "nodes": nodes,
-        "chapters": [
-            {
-                "number": number,
-                "percent": pct,
-                "evidenced": evidenced.heading_percent(number) or 0,
-                "title": next(n["clause"].title for n in nodes if n["clause"].number == number),
-            }
-            for number, pct in score.chapters()
-        ],
-        "overdue": [n for n in leaves if n["assessment"].is_overdue(today)],
-        "generated": timezone.localtime(timezone.now(), organization.zoneinfo),
-        "rule": readiness.RULE_TEXT,
-    }
+    context = readiness_context(organization, with_trend=False, with_changes=False)
+    context["generated"] = timezone.now()
     return context

@@ -151,11 +151,14 @@ def portfolio_readiness(organizations) -> dict[int, dict]:
     }
 
 
-def assessment_tree(organization: Organization):
-    """The 2018 tree with each leaf's assessment and each heading's roll-up (constant queries)."""
-    clauses = list(
-        Clause.objects.filter(standard__code=PRIMARY)
-        .prefetch_related(
+def assessment_tree(organization: Organization, *, with_correlations: bool = True):
+    """The 2018 tree with each leaf's assessment and each heading's roll-up (constant queries).
+
+    ``with_correlations``: also each clause's 2011 predecessors and ISO/IEC 27001 links (the
+    assessment page shows them; the dashboard and the report do not: two queries less)."""
+    clauses = Clause.objects.filter(standard__code=PRIMARY)
+    if with_correlations:
+        clauses = clauses.prefetch_related(
             Prefetch(
                 "correlations",
                 queryset=ClauseCorrelation.objects.filter(kind="predecessor").select_related(
@@ -171,8 +174,7 @@ def assessment_tree(organization: Organization):
                 to_attr="iso27001_links",
             ),
         )
-        .order_by("order")
-    )
+    clauses = list(clauses.order_by("order"))
     by_clause = assessments_by_clause(organization)
     children: dict[int | None, list[Clause]] = defaultdict(list)
     for clause in clauses:

@@ -8,7 +8,9 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from itsms.models import (
     Clause,
@@ -19,7 +21,8 @@ from itsms.models import (
     ReadinessSnapshot,
     User,
 )
-from itsms.shared import permissions
+from itsms.notifications.services import notify
+from itsms.shared import permissions, versioning
 
 from . import readiness
 from .selectors import CHANGE_PERM, evidenced_readiness_of, leaf_clauses, leaf_numbers
@@ -35,8 +38,8 @@ EDITABLE_FIELDS = (
 )
 
 
-class StaleEdit(Exception):
-    """Someone saved the clause since this edit was loaded; nothing was overwritten."""
+#: A stale version (``itsms.shared.versioning``): the API answers 409, pages show the conflict.
+StaleEdit = versioning.StaleVersion
 
 
 def _sync_owner_permission(assessment: ClauseAssessment, previous_owner_id: int | None) -> None:
@@ -72,18 +75,30 @@ def gap_assessment_start(*, organization: Organization, actor: User) -> GapAsses
 
 @transaction.atomic
 def assessment_update(
-    *, assessment: ClauseAssessment, actor: User, version: int | None = None, **changes
+    *,
+    assessment: ClauseAssessment,
+    actor: User,
+    version=versioning.ANY,
+    notify_owner: bool = True,
+    **changes,
 ) -> ClauseAssessment:
-    """Change a clause's assessment. ``version`` (when given) must be the one the editor loaded."""
+    """Change a clause's assessment. ``version``: the one the editor loaded (required from an
+    editor, ``itsms.shared.versioning``).
+
+    A new owner is told (in-app, and by email as they prefer), unless they assigned it to
+    themselves or ``notify_owner`` is False (a bulk assignment tells them once)."""
     locked = ClauseAssessment.objects.select_for_update(of=("self",)).get(pk=assessment.pk)
-    if version is not None and int(version) != locked.version:
-        raise StaleEdit(
+    versioning.check(
+        locked,
+        version,
+        message=lambda: (
             _(
                 "%(number)s was changed by %(who)s since you opened it; nothing was overwritten. "
                 "Reload to see their change."
             )
             % {"number": locked.clause.number, "who": locked.updated_by or _("someone")}
-        )
+        ),
+    )
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError({key: _("This field cannot be changed.") for key in unknown})
@@ -98,7 +113,29 @@ def assessment_update(
     locked._history_user = actor
     locked.save()
     _sync_owner_permission(locked, previous_owner_id)
+    if notify_owner and locked.owner_id and locked.owner_id != previous_owner_id:
+        _notify_assigned(locked, actor)
     return locked
+
+
+def _notify_assigned(assessment: ClauseAssessment, actor: User | None) -> None:
+    notify(
+        organization=assessment.organization,
+        recipients=[assessment.owner],
+        actor=actor,
+        kind="clause-assigned",
+        message=gettext_noop("%(actor)s assigned clause %(number)s %(title)s to you."),
+        params={
+            "actor": actor.get_full_name() if actor else "",
+            "number": assessment.clause.number,
+            "title": lambda: assessment.clause.title,
+        },
+        url=reverse(
+            "itsms:assessment_row",
+            kwargs={"org_slug": assessment.organization.slug, "pk": assessment.pk},
+        ),
+        email=True,
+    )
 
 
 @transaction.atomic
@@ -125,11 +162,35 @@ def assessment_bulk_assign(
     )
     if not rows:
         raise ValidationError({"heading": _("No requirement clauses under this heading.")})
+    newly_assigned = []
     for row in rows:
         changes = {"owner": owner}
         if target_date is not None:
             changes["target_date"] = target_date
-        assessment_update(assessment=row, actor=actor, **changes)
+        is_new = owner is not None and row.owner_id != owner.pk
+        updated = assessment_update(assessment=row, actor=actor, notify_owner=False, **changes)
+        if is_new:
+            newly_assigned.append(updated)
+    if len(newly_assigned) == 1:
+        _notify_assigned(newly_assigned[0], actor)
+    elif newly_assigned:
+        notify(
+            organization=organization,
+            recipients=[owner],
+            actor=actor,
+            kind="clause-assigned",
+            message=gettext_noop(
+                "%(actor)s assigned %(count)s clauses under %(number)s %(title)s to you."
+            ),
+            params={
+                "actor": actor.get_full_name() if actor else "",
+                "count": len(newly_assigned),
+                "number": heading.number,
+                "title": lambda: heading.title,
+            },
+            url=reverse("itsms:my_work", kwargs={"org_slug": organization.slug}),
+            email=True,
+        )
     return len(rows)
 
 

@@ -1,29 +1,26 @@
 """The gap assessment: the clause tree of an organisation, edited inline; my work; dashboard;
 the readiness report; the portfolio (every organisation of the user with its readiness)."""
 
-from datetime import timedelta
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
+from django.template.loader import get_template
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
 from itsms.evidence import access
 from itsms.evidence import selectors as evidence_selectors
-from itsms.models import Clause, ClauseAssessment, Status
-from itsms.shared import hooks, permissions
+from itsms.models import Clause, ClauseAssessment
+from itsms.shared import hooks
 from itsms.shared.permissions import Capability
 from itsms.shared.views import OrganizationMixin
 from itsms.standards.reference import PRIMARY
 from itsms.tenancy.selectors import members_of
 
-from . import readiness, services
+from . import dashboard, readiness, services
 from . import selectors as gap
 from .filters import ClauseAssessmentFilterSet
 from .forms import BulkAssignForm, ClauseAssessmentForm
@@ -42,6 +39,7 @@ class AssessmentView(OrganizationMixin, TemplateView):
     """All 77 clauses on one page; the 57 requirement clauses editable in place."""
 
     template_name = "itsms/assessment/tree.html"
+    filterset_classes = (ClauseAssessmentFilterSet,)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -265,87 +263,24 @@ class MyWorkView(OrganizationMixin, TemplateView):
         return context
 
 
-def trend_chart(snapshots, width=420, height=120):
-    """Polyline points of the self-assessed and evidenced readiness over time (inline SVG)."""
-    if len(snapshots) < 2:
-        return None
-    first, last = snapshots[0].day, snapshots[-1].day
-    span = max(1, (last - first).days)
-
-    def points(attr):
-        return " ".join(
-            f"{30 + (s.day - first).days * (width - 40) / span:.1f},"
-            f"{height - 15 - getattr(s, attr) * (height - 25) / 100:.1f}"
-            for s in snapshots
-        )
-
-    return {
-        "self_assessed": points("self_assessed"),
-        "evidenced": points("evidenced"),
-        "first": first,
-        "last": last,
-        "latest": snapshots[-1],
-        "width": width,
-        "height": height,
-    }
-
-
 class DashboardView(OrganizationMixin, TemplateView):
-    """Readiness overall and per chapter, gaps, overdue targets, what changed this week."""
-
-    def render_panel(self, panel):
-        """A panel of another app, rendered with its own context (also reachable as ``panel``)."""
-        spec = panel(self.request, self.organization)
-        context = {**spec["context"], "panel": spec["context"]}
-        return render_to_string(spec["template"], context, request=self.request)
+    """Readiness overall and per chapter, gaps, overdue targets, what changed this week; the
+    panels of the apps above (``hooks.DASHBOARD_PANELS``). The context is the readiness
+    report's (``dashboard.readiness_context``)."""
 
     template_name = "itsms/dashboard.html"
 
+    def render_panel(self, panel):
+        """A panel of another app, rendered with its own context only: no context processor
+        runs again (the navigation and the membership are read once per request)."""
+        spec = panel(self.request, self.organization)
+        context = {**spec["context"], "panel": spec["context"]}
+        return get_template(spec["template"]).render(context)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        nodes, score = gap.assessment_tree(self.organization)
-        started = any(n["assessment"] for n in nodes)
-        today = self.organization.local_today()
-        leaves = [n for n in nodes if n["assessment"] is not None]
-        overdue = sorted(
-            (n for n in leaves if n["assessment"].is_overdue(today)),
-            key=lambda n: n["assessment"].target_date,
-        )
-        order = {Status.NOT_STARTED: 0, Status.PLANNED: 1, Status.PARTIAL: 2}
-        gaps = sorted(
-            (n for n in leaves if n["assessment"].status in order),
-            key=lambda n: (order[n["assessment"].status], n["clause"].order),
-        )[:10]
-        headings_by_number = {n["clause"].number: n for n in nodes if n["is_heading"]}
-        statuses = {n["clause"].number: n["assessment"].status for n in leaves}
-        evidenced = gap.evidenced_readiness_of(self.organization, statuses=statuses)
-        evidenced_chapters = dict(evidenced.chapters())
-        chapters = [
-            {
-                "number": number,
-                "title": headings_by_number[number]["clause"].title,
-                "percent": pct,
-                "evidenced": evidenced_chapters.get(number, 0),
-            }
-            for number, pct in score.chapters()
-        ]
-        week_ago = timezone.now() - timedelta(days=7)
-        changes = gap.changes_since(self.organization, week_ago)
-        context.update(
-            started=started,
-            score=score,
-            evidenced=evidenced,
-            chapters=chapters,
-            bars_height=10 * len(chapters),
-            weakest=sorted(chapters, key=lambda c: c["percent"])[:2] if started else [],
-            gaps=gaps,
-            overdue=overdue,
-            trend=trend_chart(gap.readiness_trend(self.organization)),
-            changes=changes[:12],
-            more_changes=max(0, len(changes) - 12),
-            rule=readiness.RULE_TEXT,
-            panels=[self.render_panel(panel) for panel in hooks.DASHBOARD_PANELS],
-        )
+        context.update(dashboard.readiness_context(self.organization))
+        context["panels"] = [self.render_panel(panel) for panel in hooks.DASHBOARD_PANELS]
         return context
 
 
@@ -366,35 +301,25 @@ class ReadinessReportView(OrganizationMixin, View):
 
 
 class PortfolioView(LoginRequiredMixin, TemplateView):
-    """Every organisation the user works for, at a glance."""
+    """Every organisation the user works for, most urgent first, one page at a time; ``q``
+    finds one by name (the switcher's search without JavaScript lands here)."""
 
     template_name = "itsms/portfolio.html"
 
     def get_context_data(self, **kwargs):
+        from django.core.paginator import Paginator
+
+        from .portfolio import PAGE_SIZE, portfolio_rows
+
         context = super().get_context_data(**kwargs)
-        user = self.request.user
-        organizations = (
-            permissions.organizations_for(user)
-            .annotate(member_count=Count("membership", distinct=True))
-            .order_by("name")
+        query = self.request.GET.get("q", "").strip()[:100]
+        rows = portfolio_rows(self.request.user, query=query)
+        page = Paginator(rows, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        context.update(
+            rows=page.object_list,
+            page=page,
+            query=query,
+            total=len(rows),
+            overdue_count=sum(1 for r in rows if r.overdue or r.deadline_overdue),
         )
-        roles = dict(user.memberships.values_list("organization_id", "role"))
-        rows = [
-            {"organization": org, "role": roles.get(org.pk), "member_count": org.member_count}
-            for org in organizations
-        ]
-        readiness = gap.portfolio_readiness(organizations)
-        for row in rows:
-            row["role_label"] = permissions.Role(row["role"]).label
-            row.update(readiness[row["organization"].pk])
-        # Most urgent first: something overdue (oldest first), then the least ready.
-        rows.sort(
-            key=lambda r: (
-                r["overdue"] is None,
-                r["overdue"].target_date if r["overdue"] else None,
-                r["percent"] if r["percent"] is not None else 101,
-                r["organization"].name,
-            )
-        )
-        context["rows"] = rows
         return context

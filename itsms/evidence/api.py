@@ -30,6 +30,7 @@ from itsms.shared.permissions import Capability
 
 from . import access, downloads, selectors, services
 from .filters import EvidenceFilterSet
+from .validation import CONTENT_TYPES
 
 PROCESS_MODEL = selectors.linkable_model("processes")
 SERVICE_MODEL = selectors.linkable_model("services")
@@ -102,6 +103,13 @@ class EvidenceSerializer(serializers.ModelSerializer):
         help_text=_("Counts as evidence today: approved, unexpired, not deleted.")
     )
     expired = serializers.SerializerMethodField()
+    version = serializers.IntegerField(
+        required=False,
+        help_text=_(
+            "The item's version as you loaded it: required on changes; a stale one answers 409 "
+            "with the current values. (Not the file's version number.)"
+        ),
+    )
 
     class Meta:
         model = Evidence
@@ -132,6 +140,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
             "deleted_at",
             "deleted_by",
             "deletion_reason",
+            "version",
         ]
         read_only_fields = [
             "status",
@@ -268,7 +277,7 @@ def _verified_download(version):
 
 DOWNLOAD_SCHEMA = extend_schema(
     responses={
-        (200, "application/octet-stream"): OpenApiTypes.BINARY,
+        (200, *CONTENT_TYPES): OpenApiTypes.BINARY,
         409: OpenApiResponse(description=_("The stored file failed its integrity check.")),
     }
 )
@@ -311,8 +320,12 @@ class EvidenceViewSet(
         )
 
     def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
         serializer.instance = services.evidence_update(
-            evidence=serializer.instance, actor=self.request.user, **serializer.validated_data
+            evidence=serializer.instance,
+            actor=self.request.user,
+            version=data.pop("version", None),
+            **data,
         )
 
     @extend_schema(request=EvidenceDeleteSerializer, responses={204: None})

@@ -8,10 +8,10 @@ from itsms.models import (
     Evidence,
     EvidenceKind,
 )
-from itsms.shared.filters import OrderingFilter
+from itsms.shared.filters import FilterSet, IdFilter, OrderingFilter
 
 
-class EvidenceFilterSet(django_filters.FilterSet):
+class EvidenceFilterSet(FilterSet):
     """The evidence register's filters and sort, shared by the page, the CSV and the API."""
 
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
@@ -20,8 +20,8 @@ class EvidenceFilterSet(django_filters.FilterSet):
         label=_("Clause"),
         help_text=_("e.g. 8.6.1; a heading includes its own"),
     )
-    process = django_filters.NumberFilter(method="filter_link", label=_("Process"))
-    service = django_filters.NumberFilter(method="filter_link", label=_("Service"))
+    process = IdFilter(method="filter_link", label=_("Process"))
+    service = IdFilter(method="filter_link", label=_("Service"))
     kind = django_filters.ChoiceFilter(choices=EvidenceKind.choices, label=_("Kind"))
     status = django_filters.ChoiceFilter(choices=DocumentStatus.choices, label=_("Status"))
     owner = django_filters.CharFilter(

@@ -39,6 +39,8 @@ class EvidenceMetadataForm(forms.Form):
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=EvidenceKind.choices)
+    #: The item's version as loaded (itsms.shared.versioning): a stale save answers 409.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False)
     confidentiality = forms.ChoiceField(
         label=_("Confidentiality"), choices=Confidentiality.choices, initial="internal"
@@ -103,6 +105,7 @@ class EvidenceMetadataForm(forms.Form):
             "review_by": evidence.review_by,
             "reviewer": evidence.reviewer_id,
             "clauses": [c.pk for c in evidence.clauses.all()],
+            "version": evidence.version,
         }
         for name in ("processes", "services"):
             if selectors.linkable_model(name) is not None:

@@ -121,10 +121,10 @@ def history_of(evidence: Evidence, limit: int = 100) -> list:
 
 
 def evidence_url(evidence: Evidence, absolute: bool = False) -> str:
-    from django.conf import settings
+    from itsms.shared.links import absolute_url
 
     path = reverse(
         "itsms:evidence_detail",
         kwargs={"org_slug": evidence.organization.slug, "pk": evidence.pk},
     )
-    return settings.SITE_URL.rstrip("/") + path if absolute else path
+    return absolute_url(path) if absolute else path

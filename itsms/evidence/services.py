@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from itsms.notifications import services as notifications
-from itsms.shared import permissions
+from itsms.shared import permissions, versioning
 from itsms.shared.history import save_recorded as _save
 
 from ..models import (
@@ -37,6 +37,7 @@ from ..models import (
 from ..models.evidence import TRANSITIONS
 from . import access, selectors, storage
 from .emails import send_evidence_expired_email
+from .notifications import evidence_moved
 from .selectors import evidence_url
 from .validation import UploadRefused, check_upload
 
@@ -111,6 +112,13 @@ def _new_version(*, evidence, actor, checked, stored_name, number, change_note) 
     version.full_clean()
     version.save()
     return version
+
+
+def _save_item(locked: Evidence, actor: User) -> Evidence:
+    """Save a change of an existing item: it takes the next version, so an editor who loaded
+    it before (metadata, status, file or deletion) meets a 409, never overwrites."""
+    locked.version += 1
+    return _save(locked, actor)
 
 
 def _title_from(name: str) -> str:
@@ -205,7 +213,7 @@ def evidence_add_version(
             locked.status_note = _("Version %(n)s uploaded: back to draft for review.") % {
                 "n": number
             }
-        _save(locked, actor)
+        _save_item(locked, actor)
     except Exception:
         storage.discard(stored_name)
         raise
@@ -213,19 +221,23 @@ def evidence_add_version(
 
 
 @transaction.atomic
-def evidence_update(*, evidence: Evidence, actor: User, **changes) -> Evidence:
-    """Change an item's metadata and links (not its status, not its files)."""
+def evidence_update(
+    *, evidence: Evidence, actor: User, version=versioning.ANY, **changes
+) -> Evidence:
+    """Change an item's metadata and links (not its status, not its files). ``version``: the
+    one the editor loaded (``itsms.shared.versioning``)."""
     unknown = set(changes) - set(METADATA_FIELDS) - set(LINK_FIELDS)
     if unknown:
         raise ValidationError({key: _("This field cannot be changed.") for key in unknown})
     locked = Evidence.objects.select_for_update(of=("self",)).get(pk=evidence.pk)
+    versioning.check(locked, version, locked.title)
     if locked.is_deleted:
         raise ValidationError(_("This evidence is deleted; restore it first."))
     _check_people_and_links(locked.organization, changes)
     for key in METADATA_FIELDS:
         if key in changes:
             setattr(locked, key, changes[key])
-    _save(locked, actor)
+    _save_item(locked, actor)
     _set_links(locked, changes)
     return locked
 
@@ -263,7 +275,9 @@ def evidence_transition(*, evidence: Evidence, actor: User, to: str, note: str =
         raise ValidationError({"note": _("Say why the evidence goes back to draft.")})
     locked.status = to
     locked.status_note = note.strip()
-    return _save(locked, actor)
+    saved = _save_item(locked, actor)
+    evidence_moved(saved, actor)
+    return saved
 
 
 @transaction.atomic
@@ -277,7 +291,7 @@ def evidence_delete(*, evidence: Evidence, actor: User, reason: str) -> Evidence
     locked.deleted_at = timezone.now()
     locked.deleted_by = actor
     locked.deletion_reason = reason.strip()
-    return _save(locked, actor)
+    return _save_item(locked, actor)
 
 
 @transaction.atomic
@@ -291,7 +305,7 @@ def evidence_restore(*, evidence: Evidence, actor: User) -> Evidence:
     locked.deleted_at = None
     locked.deleted_by = None
     locked.deletion_reason = ""
-    return _save(locked, actor)
+    return _save_item(locked, actor)
 
 
 # --- integrity -----------------------------------------------------------------------------
@@ -388,7 +402,7 @@ def _expire_one(pk: int, today: date | None) -> bool:
     evidence.status_note = _("Review-by date %(date)s passed.") % {
         "date": evidence.review_by.isoformat()
     }
-    _save(evidence, None)
+    _save_item(evidence, None)
     recipient = evidence.owner or evidence.created_by
     if recipient is not None and recipient.is_active:
         with translation.override(evidence.organization.language):

@@ -62,6 +62,11 @@ IMAGES = {
 }
 TEXT = {"txt": "text/plain", "csv": "text/csv", "md": "text/markdown", "markdown": "text/markdown"}
 ALLOWED_EXTENSIONS = sorted({"pdf", *OOXML, *ODF, *OLE, *IMAGES, *TEXT})
+#: Every content type a stored file may have (downloads answer with the file's own).
+CONTENT_TYPES = sorted(
+    {"application/pdf", *(t for _p, t in OOXML.values()), *ODF.values(), *OLE.values()}
+    | {*IMAGES.values(), *TEXT.values()}
+)
 #: For the file input's ``accept`` attribute.
 ACCEPT = ",".join("." + ext for ext in ALLOWED_EXTENSIONS)
 

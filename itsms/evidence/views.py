@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
 from itsms.models import DocumentStatus, Evidence, EvidenceVersion, Organization
-from itsms.shared import permissions
+from itsms.shared import permissions, versioning
 from itsms.shared.permissions import Capability
 from itsms.shared.views import SAFE_METHODS, OrganizationMixin
 
@@ -113,6 +113,7 @@ class EvidenceListView(EvidenceMixin, TemplateView):
     """The evidence register: filter, sort, export; upload from here."""
 
     template_name = "itsms/evidence/list.html"
+    filterset_classes = (EvidenceFilterSet,)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -154,8 +155,12 @@ class EvidenceListView(EvidenceMixin, TemplateView):
 class EvidenceExportView(EvidenceMixin, View):
     """The register, as filtered, as CSV (UTF-8 with BOM so Excel reads Chinese)."""
 
+    filterset_classes = (EvidenceFilterSet,)
+
     def get(self, request, *args, **kwargs):
         filterset, _deleted = filtered_register(self)
+        if filterset.is_bound and not filterset.is_valid():
+            return filter_errors_response(filterset)
         rows = filterset.qs if filterset.is_bound else filterset.queryset.order_by("title")
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = downloads.content_disposition(
@@ -204,6 +209,12 @@ class EvidenceExportView(EvidenceMixin, View):
             ]
             writer.writerow([_csv_safe(v) for v in line])
         return response
+
+
+def filter_errors_response(filterset):
+    """400 naming each refused filter, for a download that has no page to show them on."""
+    lines = [f"{field.label}: {error}" for field in filterset.form for error in field.errors]
+    return HttpResponse("\n".join(lines), status=400, content_type="text/plain; charset=utf-8")
 
 
 def _csv_safe(value):
@@ -352,6 +363,10 @@ class EvidenceEditView(EvidenceMixin, TemplateView):
             data["title"] = data["title"].strip() or evidence.title
             try:
                 services.evidence_update(evidence=evidence, actor=request.user, **data)
+            except versioning.StaleVersion as exc:
+                context = self.get_context_data(evidence=evidence, form=form)
+                context.update(versioning.stale_form(form, exc))
+                return self.render_to_response(context, status=409)
             except ValidationError as exc:
                 for field, errors in exc.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)

@@ -1,6 +1,7 @@
 """Core models: users, organisations (tenants), memberships, invitations, the clause tree,
 evidence documents, notifications."""
 
+from .accounts import ApiToken
 from .assessment import ClauseAssessment, GapAssessment, OtherParty, Status
 from .evidence import (
     Confidentiality,
@@ -10,13 +11,14 @@ from .evidence import (
     EvidenceVersion,
 )
 from .exports import ExportJob, ExportStatus, OrganizationArchive
-from .notifications import Notification
+from .notifications import Notification, NotificationPreference
 from .snapshots import ReadinessSnapshot
 from .standards import Clause, ClauseCorrelation, EditionChange, Standard
 from .tenancy import Invitation, Membership, Organization, Role, TenantModel
 from .users import User
 
 __all__ = [
+    "ApiToken",
     "ExportJob",
     "ExportStatus",
     "OrganizationArchive",
@@ -27,6 +29,7 @@ __all__ = [
     "EvidenceKind",
     "EvidenceVersion",
     "Notification",
+    "NotificationPreference",
     "ClauseAssessment",
     "GapAssessment",
     "OtherParty",

@@ -143,6 +143,9 @@ class Evidence(TenantModel):
         related_name="+",
     )
     status_note = models.TextField(_("note on the last status change"), blank=True)
+    #: Optimistic locking of the item's metadata (``itsms.shared.versioning``); every write of
+    #: the item takes the next one. Not the number of its files (``EvidenceVersion.number``).
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from .tenancy import validate_time_zone
+
 
 class UserManager(BaseUserManager):
     """Users sign in with their email address; there is no separate username."""
@@ -16,6 +18,10 @@ class UserManager(BaseUserManager):
         user.set_password(password)
         user.save(using=self._db)
         return user
+
+    def get_by_natural_key(self, username):
+        """Sign-in finds the account whatever the case of the email typed (page and API)."""
+        return self.get(email__iexact=username)
 
     def create_user(self, email, password=None, **extra_fields):
         extra_fields.setdefault("is_staff", False)
@@ -36,6 +42,16 @@ class User(AbstractUser):
     last_name = None
     email = models.EmailField(_("email address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_(
+            "Times on pages that belong to no organisation are shown in this zone; empty: "
+            "your browser's. New organisations you create start in it."
+        ),
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

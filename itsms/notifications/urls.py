@@ -8,6 +8,17 @@ from . import api, views
 org = "o/<slug:org_slug>/"
 
 urlpatterns = [
+    path("notifications/", views.NotificationInboxView.as_view(), name="notifications"),
+    path(
+        "notifications/read-all/",
+        views.NotificationInboxReadAllView.as_view(),
+        name="notification_inbox_read_all",
+    ),
+    path(
+        "notifications/<int:pk>/open/",
+        views.NotificationOpenView.as_view(),
+        name="notification_open",
+    ),
     path(
         org + "notifications/",
         views.NotificationListView.as_view(),

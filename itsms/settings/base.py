@@ -6,6 +6,7 @@ Production (``itsms.settings.production``) refuses to start without the values
 that must not have defaults there.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -37,7 +38,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -59,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Times on pages in the reader's zone; an organisation's pages switch to its own.
+    "itsms.shared.timezones.ReaderTimezoneMiddleware",
     # 413 for an oversized declared body before anything reads it (after locale and user, so
     # the page speaks the user's language; before any view or CSRF check reads request.POST).
     "itsms.evidence.limits.RequestBodyLimitMiddleware",
@@ -85,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "itsms.tenancy.context_processors.navigation",
+                "itsms.notifications.context_processors.bell",
             ],
         },
     },
@@ -107,6 +111,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "itsms.User"
 
 AUTHENTICATION_BACKENDS = [
+    "itsms.accounts.lockout.AddressLockoutBackend",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
@@ -129,12 +134,36 @@ LOGOUT_REDIRECT_URL = "login"
 # Brute-force protection of the sign-in form (django-axes).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
+# Locked out when one account fails too often from one address (AXES_FAILURE_LIMIT), and when
+# one address fails too often across accounts, e.g. one password tried on many accounts
+# (AXES_ADDRESS_FAILURE_LIMIT, higher: a client's office signs in from one address). Both
+# counts come from axes' records; see itsms/accounts/lockout.py.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=30)
 # The sign-in form posts the email as "username" (Django's AuthenticationForm); axes would
 # otherwise look for USERNAME_FIELD ("email") and lock out nobody in particular.
 AXES_USERNAME_FORM_FIELD = "username"
+# Emails are matched whatever their case, so the attempts of "Wang@" and "wang@" add up.
+AXES_USERNAME_CALLABLE = "itsms.accounts.lockout.attempted_username"
+# The sign-in page and the token endpoint answer a lockout alike (429, the same message).
+AXES_LOCKOUT_CALLABLE = "itsms.accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+# axes logs "AXES: BEGIN …" in every process and each sign-in; production turns it on.
+AXES_VERBOSE = env.bool("AXES_VERBOSE", default=False)
+
+# API tokens (django-rest-knox): only a hash is stored; named, expiring, revocable, and all of a
+# user's tokens are revoked when the password changes. "itsms_" marks a key for secret scanners.
+KNOX_TOKEN_MODEL = "itsms.ApiToken"  # noqa: S105 (a model name)
+API_TOKEN_DEFAULT_DAYS = env.int("API_TOKEN_DEFAULT_DAYS", default=90)
+API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
+REST_KNOX = {
+    "TOKEN_MODEL": KNOX_TOKEN_MODEL,
+    "TOKEN_PREFIX": "itsms_",
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_TTL": timedelta(days=API_TOKEN_DEFAULT_DAYS),
+    "AUTO_REFRESH": False,
+}
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
@@ -174,6 +203,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Email: console in the embedded mode, SMTP when EMAIL_URL / EMAIL_HOST is set.
 _email = env.email_url("EMAIL_URL", default="consolemail://")
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+if EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend":
+    # The same, decoded: subjects and bodies as a person reads them (Chinese included).
+    EMAIL_BACKEND = "itsms.shared.console.ReadableConsoleBackend"
 EMAIL_HOST = _email.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = _email.get("EMAIL_PORT", 25)
 EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
@@ -182,8 +214,13 @@ EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ITSMS Workbench <noreply@localhost>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
-# Absolute links in emails (invitations) are built from this base URL.
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Absolute links in emails (invitations, reminders, notifications) are built from this base
+# URL. The embedded run writes the address it binds to var/site_url, so every process of this
+# checkout (a worker, a management command) builds the same links; production requires it.
+_SITE_URL_FILE = VAR_DIR / "site_url"
+SITE_URL = env.str("SITE_URL", default="") or (
+    _SITE_URL_FILE.read_text().strip() if _SITE_URL_FILE.is_file() else "http://127.0.0.1:8000"
+)
 
 # Celery: kombu's filesystem transport by default, Redis in production (REDIS_URL).
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -209,19 +246,21 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# The embedded run lets the worker print to its terminal (emails) instead of logging each line.
+CELERY_WORKER_REDIRECT_STDOUTS = env.bool("CELERY_WORKER_REDIRECT_STDOUTS", default=True)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so an anonymous API call answers 401 with WWW-Authenticate.
-        "rest_framework.authentication.TokenAuthentication",
+        "itsms.accounts.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     # Default deny: every endpoint needs a signed-in user; tenant endpoints add more.
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_FILTER_BACKENDS": ["itsms.shared.filters.FilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "itsms.shared.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "itsms.shared.schema.AutoSchema",
     "EXCEPTION_HANDLER": "itsms.shared.exceptions.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": env.str("API_USER_RATE", default="3000/hour")},
@@ -241,6 +280,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "itsms.shared.schema.require_version_on_updates",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "EvidenceKindEnum": "itsms.models.evidence.EvidenceKind",
         "EvidenceStatusEnum": "itsms.models.evidence.DocumentStatus",
@@ -311,7 +354,21 @@ EXPORT_TEMP_DIR = env.str("EXPORT_TEMP_DIR", default="") or None
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "client_errors_without_traceback": {
+            "()": "itsms.shared.console.ClientErrorsWithoutTraceback"
+        }
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["client_errors_without_traceback"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # kombu's filesystem broker has no host: "No hostname was supplied" on every start.
+        "kombu.connection": {"level": "ERROR"},
+    },
 }

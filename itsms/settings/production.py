@@ -13,6 +13,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not env.bo
 ):
     raise environ.ImproperlyConfigured("Production needs DATABASE_URL (PostgreSQL).")
 
+# Links in emails (invitations, reminders, notifications) are built from it: no default.
+SITE_URL = env.str("SITE_URL")
+AXES_VERBOSE = env.bool("AXES_VERBOSE", default=True)
+
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)

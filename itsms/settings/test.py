@@ -7,6 +7,8 @@ from .base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Links in emails: a fixed address of its own, whatever a local run left in var/site_url.
+SITE_URL = "https://itsms.test"
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 AXES_ENABLED = True  # as in production; tests sign in with force_login

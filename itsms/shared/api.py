@@ -6,8 +6,9 @@ organisations: an object of another organisation answers 404. Each action
 needs a role capability (403 when the member's role lacks it).
 """
 
+import re
+
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, viewsets
 from rest_framework import permissions as drf_permissions
@@ -15,12 +16,19 @@ from rest_framework import permissions as drf_permissions
 from . import permissions
 from .permissions import Capability
 
+SLUG_PATTERN = re.compile(r"[-a-zA-Z0-9_]{1,50}")
+#: An organisation's slug, as the API reads it (an empty or malformed one answers 400).
+SLUG_SCHEMA = {"type": "string", "minLength": 1, "maxLength": 50, "pattern": "^[-a-zA-Z0-9_]+$"}
+
 ORGANIZATION_PARAMETER = OpenApiParameter(
     "organization",
-    OpenApiTypes.STR,
+    SLUG_SCHEMA,
     OpenApiParameter.QUERY,
     required=True,
-    description=_("Slug of the organisation whose objects to list (required)."),
+    description=_(
+        "Slug of the organisation whose objects to list (required). Missing, empty or not a "
+        "slug: 400; not one of your organisations: 404."
+    ),
 )
 
 
@@ -62,6 +70,10 @@ class OrganizationScopedViewSet(viewsets.GenericViewSet):
         if not slug:
             raise exceptions.ValidationError(
                 {"organization": [_("This filter is required: the organisation's slug.")]}
+            )
+        if not SLUG_PATTERN.fullmatch(slug):
+            raise exceptions.ValidationError(
+                {"organization": [_("An organisation's slug has only letters, digits, - and _.")]}
             )
         organization = permissions.organizations_for(self.request.user).filter(slug=slug).first()
         if organization is None:

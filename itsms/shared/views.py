@@ -11,11 +11,29 @@ enforces it.
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils import timezone
 
 from . import permissions
 from .permissions import Capability
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+#: How many recently opened organisations the switcher lists first.
+RECENT = 5
+
+
+def remember_organization(request, organization) -> None:
+    """Keep the current organisation, and the slugs of the last few opened, in the session
+    (the switcher lists those first). The session is written only when they change."""
+    if not hasattr(request, "session"):
+        return
+    recent = request.session.get("recent_orgs") or []
+    updated = [organization.slug] + [s for s in recent if s != organization.slug][: RECENT - 1]
+    if request.session.get("current_org") != organization.slug:
+        request.session["current_org"] = organization.slug
+    if recent != updated:
+        request.session["recent_orgs"] = updated
 
 
 class OrganizationMixin(LoginRequiredMixin):
@@ -34,16 +52,20 @@ class OrganizationMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        organization = (
-            permissions.organizations_for(request.user).filter(slug=kwargs.get("org_slug")).first()
+        organization, membership = permissions.organization_and_membership(
+            request.user, kwargs.get("org_slug")
         )
         if organization is None:
             raise Http404("No such organisation.")
         self.organization = organization
-        self.membership = permissions.membership_of(request.user, organization)
+        self.membership = membership
+        # The navigation reads these: no second membership query in the same request.
+        request.organization, request.membership = organization, membership
         if not permissions.role_allows(self.membership.role, self.required_capability(request)):
             raise PermissionDenied
-        request.session["current_org"] = organization.slug
+        remember_organization(request, organization)
+        # Times on the organisation's pages are in its zone (the middleware resets it).
+        timezone.activate(organization.zoneinfo)
         return super().dispatch(request, *args, **kwargs)
 
     def scoped(self, model):

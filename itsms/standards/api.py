@@ -14,6 +14,7 @@ class StandardViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = StandardSerializer
     lookup_field = "code"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
     queryset = Standard.objects.annotate(clause_count=Count("clauses")).order_by("order")
     filter_backends = []
 

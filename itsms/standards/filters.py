@@ -4,9 +4,10 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from itsms.models import Clause
+from itsms.shared.filters import FilterSet
 
 
-class ClauseFilterSet(django_filters.FilterSet):
+class ClauseFilterSet(FilterSet):
     standard = django_filters.CharFilter(
         field_name="standard__code", label=_("Standard code, e.g. iso20000-1-2018")
     )

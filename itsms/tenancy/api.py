@@ -25,6 +25,7 @@ class OrganizationViewSet(
 
     serializer_class = OrganizationSerializer
     lookup_field = "slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"  # anything else is a 404 before any query
     queryset = Organization.objects.none()  # get_queryset: the user's own organisations
     filter_backends = []
 

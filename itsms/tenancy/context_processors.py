@@ -1,11 +1,20 @@
-"""Navigation data for every page: the user's organisations and the current one."""
+"""Navigation data for every page: the current organisation.
+
+At most one query per request, and none on an organisation's page: the page's mixin has
+already resolved the organisation and the membership (``request.organization``); a page of no
+organisation resolves the last one opened (the session's ``current_org``) once. The switcher
+lists nothing on the page itself: it loads its list when opened (``organization_search``: the
+recently opened first, a screenful, and a search), so a consultant with 200 clients does not
+get 200 of them on every page. The result is kept on the request, so fragments and panels
+rendered with the request do not compute it again.
+"""
 
 from itsms.models import Role
 from itsms.shared import permissions
 
 
 class NavEntry:
-    """An organisation in the switcher, with the user's role in it (members and auditors)."""
+    """An organisation in the navigation, with the user's role in it (members and auditors)."""
 
     def __init__(self, organization, role):
         self.organization = organization
@@ -16,21 +25,25 @@ class NavEntry:
         return Role(self.role).label
 
 
+def _current(request):
+    organization = getattr(request, "organization", None)
+    if organization is not None:
+        return NavEntry(organization, request.membership.role)
+    match = getattr(request, "resolver_match", None)
+    if match and "org_slug" in match.kwargs:
+        slug = match.kwargs["org_slug"]  # a page that did not resolve it (an error page)
+    else:
+        slug = request.session.get("current_org") if hasattr(request, "session") else None
+    organization, membership = permissions.organization_and_membership(request.user, slug)
+    return NavEntry(organization, membership.role) if organization is not None else None
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     if not user or not user.is_authenticated:
         return {}
-    roles = dict(user.memberships.values_list("organization_id", "role"))
-    entries = [
-        NavEntry(org, roles.get(org.pk, Role.AUDITOR))  # not a member: an assigned auditor
-        for org in permissions.organizations_for(user).order_by("name")
-    ]
-    current_slug = None
-    match = getattr(request, "resolver_match", None)
-    if match and "org_slug" in match.kwargs:
-        current_slug = match.kwargs["org_slug"]
-    elif hasattr(request, "session"):
-        # Pages that belong to no organisation (clause tree, account) keep the last one.
-        current_slug = request.session.get("current_org")
-    current = next((e for e in entries if e.organization.slug == current_slug), None)
-    return {"nav_memberships": entries, "nav_current": current, "nav_roles": Role}
+    cached = getattr(request, "_navigation", None)
+    if cached is not None:
+        return cached
+    request._navigation = {"nav_current": _current(request), "nav_roles": Role}
+    return request._navigation

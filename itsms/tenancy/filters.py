@@ -4,9 +4,10 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from itsms.models import Invitation, Membership, Role
+from itsms.shared.filters import FilterSet
 
 
-class MembershipFilterSet(django_filters.FilterSet):
+class MembershipFilterSet(FilterSet):
     role = django_filters.ChoiceFilter(choices=Role.choices, label=_("Role"))
     email = django_filters.CharFilter(
         field_name="user__email", lookup_expr="icontains", label=_("Email contains")
@@ -17,7 +18,7 @@ class MembershipFilterSet(django_filters.FilterSet):
         fields = ["role", "email"]
 
 
-class InvitationFilterSet(django_filters.FilterSet):
+class InvitationFilterSet(FilterSet):
     status = django_filters.ChoiceFilter(
         choices=[
             ("pending", _("pending")),

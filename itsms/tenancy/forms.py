@@ -1,9 +1,12 @@
 from django import forms
 from django.contrib.auth.password_validation import validate_password
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from itsms.models import Organization, Role
 from itsms.models.tenancy import time_zone_choices
+
+from .slugs import propose_slug
 
 
 class OrganizationForm(forms.ModelForm):
@@ -30,9 +33,25 @@ class OrganizationForm(forms.ModelForm):
             self.fields["slug"].help_text = _(
                 "The slug is part of every address and cannot change."
             )
+        else:
+            # Proposed from the name as it is typed (static/js/app.js), or on saving when left
+            # empty; Chinese names by their pinyin.
+            self.fields["slug"].required = False
+            self.fields["slug"].help_text = _(
+                "Part of every address, proposed from the name, e.g. eastern-harbour-bank. "
+                "It cannot change later."
+            )
+            self.fields["slug"].widget.attrs.update(
+                {"data-slug-from": "id_name", "data-slug-url": reverse("itsms:organization_slug")}
+            )
 
     def clean_slug(self):
-        slug = self.cleaned_data["slug"].lower()
+        slug = self.cleaned_data["slug"].lower().strip()
+        if not slug and not self.instance.pk:
+            name = self.data.get(self.add_prefix("name"), "").strip()
+            if not name:
+                return slug  # the name's own error says what is missing
+            slug = propose_slug(name)
         query = Organization.objects.filter(slug__iexact=slug)
         if self.instance.pk:
             query = query.exclude(pk=self.instance.pk)

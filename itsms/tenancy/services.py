@@ -6,7 +6,6 @@ Keyword-only, atomic, validated with ``full_clean()``; each records who acted
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from itsms.models import Invitation, Membership, Organization, Role, User
 from itsms.shared import permissions
 from itsms.shared.history import save_recorded
+from itsms.shared.links import absolute_url
 
 from .emails import send_invitation_email
 
@@ -89,7 +89,7 @@ def membership_remove(*, membership: Membership, actor: User) -> None:
 
 
 def invitation_url(token: str) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("itsms:invitation_accept", args=[token])
+    return absolute_url(reverse("itsms:invitation_accept", args=[token]))
 
 
 @transaction.atomic

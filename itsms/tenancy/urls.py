@@ -14,7 +14,9 @@ urlpatterns = [
         organizations.OrganizationCreateView.as_view(),
         name="organization_create",
     ),
+    path("organizations/new/slug/", organizations.organization_slug, name="organization_slug"),
     path("switch/", organizations.organization_switch, name="organization_switch"),
+    path("organizations/search/", organizations.organization_search, name="organization_search"),
     path(
         "invitations/<str:token>/",
         invitations.InvitationAcceptView.as_view(),

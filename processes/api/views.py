@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db.models import Count
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework import exceptions, mixins, viewsets
 from rest_framework.response import Response
 
 from itsms.models import Clause
@@ -85,21 +85,15 @@ class ProcessInstanceViewSet(
         serializer.is_valid(raise_exception=True)
         changes = dict(serializer.validated_data)
         version = changes.pop("version", None)
-        if version is None:
-            raise exceptions.ValidationError(
-                {"version": [_("Send the version you loaded, to guard against lost updates.")]}
-            )
         reassigning = "owner" in changes and changes["owner"] != instance.owner
         if reassigning and not may_manage(request.user, instance.organization):
             raise exceptions.PermissionDenied(
                 _("Only a consultant or an admin may assign the process to someone else.")
             )
-        try:
-            updated = services.process_instance_update(
-                instance=instance, actor=request.user, version=version, **changes
-            )
-        except services.StaleEdit as exc:
-            return Response({"version": [str(exc)]}, status=status.HTTP_409_CONFLICT)
+        # No version: 400; a stale one: 409 with the current values (itsms.shared.versioning).
+        updated = services.process_instance_update(
+            instance=instance, actor=request.user, version=version, **changes
+        )
         updated.kpi_count = getattr(instance, "kpi_count", 0)
         return Response(self.get_serializer(updated).data)
 

@@ -24,6 +24,7 @@ class ServiceListView(OrganizationMixin, TemplateView):
 
     model = Service
     template_name = "processes/service_list.html"
+    filterset_classes = (ServiceFilterSet,)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

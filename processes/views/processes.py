@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from itsms.shared import versioning
 from itsms.shared.permissions import Capability
 from itsms.shared.views import OrganizationMixin
 
@@ -50,6 +51,7 @@ class ProcessListView(OrganizationMixin, TemplateView):
 
     model = ProcessInstance
     template_name = "processes/process_list.html"
+    filterset_classes = (ProcessInstanceFilterSet,)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -134,7 +136,7 @@ class ProcessEditView(ObjectMixin, OrganizationMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         instance = self.check_object()
         form = self.form(request.POST)
-        status = 400
+        status, extra = 400, {}
         if form.is_valid():
             changes = {k: v for k, v in form.cleaned_data.items() if k in services.PROCESS_FIELDS}
             try:
@@ -145,7 +147,7 @@ class ProcessEditView(ObjectMixin, OrganizationMixin, TemplateView):
                     **changes,
                 )
             except services.StaleEdit as exc:
-                form.add_error(None, str(exc))
+                extra = versioning.stale_form(form, exc)
                 status = 409
             except ValidationError as exc:
                 add_errors(form, exc)
@@ -154,7 +156,7 @@ class ProcessEditView(ObjectMixin, OrganizationMixin, TemplateView):
                 return redirect(
                     "processes:process_detail", org_slug=self.organization.slug, pk=instance.pk
                 )
-        context = self.get_context_data(form=form)
+        context = self.get_context_data(form=form, **extra)
         return self.render_to_response(context, status=status)
 
     def get_context_data(self, **kwargs):

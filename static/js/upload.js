@@ -29,6 +29,10 @@
 
     zone.hidden = false;
     form.classList.add("enhanced");
+    // The drop zone (with its own "choose files" button) replaces the plain chooser; the input
+    // stays in the form, hidden, unless the server refused what it sent.
+    var plain = input.closest(".field");
+    if (plain && !plain.classList.contains("has-error")) plain.hidden = true;
     form.querySelector("[data-pick]").addEventListener("click", function () { input.click(); });
     ["dragenter", "dragover"].forEach(function (name) {
       zone.addEventListener(name, function (event) {

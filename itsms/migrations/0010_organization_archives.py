@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('itsms', '0006_reference_translations'),
+        ('itsms', '0009_notification_preference_user_time_zone'),
     ]
 
     operations = [
