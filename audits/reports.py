@@ -111,8 +111,7 @@ def audit_plan_pdf(audit, *, language: str | None = None) -> bytes:
     time zone (the times a session shows are the auditee's)."""
     from weasyprint import HTML
 
-    zone = audit.organization.zoneinfo
-    with translation.override(language or audit.organization.language), timezone.override(zone):
+    with organization_context(audit.organization, language):
         context = plan_context(audit)
         context["generated"] = dateformat.format(timezone.localtime(timezone.now()), "Y-m-d H:i")
         html = render_to_string("audits/plan_pdf.html", context)
