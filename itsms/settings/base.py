@@ -350,6 +350,8 @@ SIGNING_KEY_PATH = env.str(
 # Audit packs and organisation archives are built in this folder (a temporary ZIP streamed to
 # disk), then stored in the default storage beside the evidence. Default: the system's.
 EXPORT_TEMP_DIR = env.str("EXPORT_TEMP_DIR", default="") or None
+# A build (audit pack, archive) that has not moved for this long was lost with its worker.
+EXPORT_STALE_MINUTES = env.int("EXPORT_STALE_MINUTES", default=60)
 
 LOGGING = {
     "version": 1,
