@@ -285,3 +285,28 @@ def test_the_export_command_writes_an_archive_that_verify_pack_passes(org_a, pla
     assert "OK: intact and signed by a trusted key" in out.getvalue()
     with pytest.raises(CommandError, match="No organisation"):
         call_command("export_organization", "no-such-org", path)
+
+
+def test_the_archive_page_runs_the_same_queries_for_one_or_many_archives(client, org_a, members):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(members[Role.ADMIN])
+    url = reverse("itsms:organization_archive", kwargs={"org_slug": org_a.slug})
+
+    def archives(n):
+        for i in range(n):
+            OrganizationArchive.objects.create(
+                organization=org_a,
+                requested_by=members[Role.ADMIN],
+                **world.stored_export(org_a, f"many{n}-{i}", "archives"),
+            )
+
+    archives(1)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    archives(6)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(many) == len(few)

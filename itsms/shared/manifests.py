@@ -30,6 +30,7 @@ from datetime import UTC, datetime
 from typing import IO, BinaryIO
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from . import signing
 
@@ -209,13 +210,13 @@ def verify_zip(
     try:
         archive = zipfile.ZipFile(source)
     except (zipfile.BadZipFile, OSError) as exc:
-        result.problems.append(f"not a ZIP file: {exc}")
+        result.problems.append(_("not a ZIP file: %(error)s") % {"error": exc})
         return result
     with archive:
         names = set(archive.namelist())
         for required in (MANIFEST, SIGNATURE):
             if required not in names:
-                result.problems.append(f"{required} is missing")
+                result.problems.append(_("%(name)s is missing") % {"name": required})
         if result.problems:
             return result
         manifest_bytes = archive.read(MANIFEST)
@@ -224,38 +225,42 @@ def verify_zip(
             described = result.manifest["signature"]
             key = signing.load_public_key(described["public_key"])
         except (ValueError, KeyError, TypeError) as exc:
-            result.problems.append(f"the manifest cannot be read: {exc}")
+            result.problems.append(_("the manifest cannot be read: %(error)s") % {"error": exc})
             return result
         result.key_id = signing.key_id(key)
         if described.get("key_id") and described["key_id"] != result.key_id:
-            result.problems.append("the manifest's key fingerprint does not match its key")
+            result.problems.append(_("the manifest's key fingerprint does not match its key"))
         result.signature_valid = signing.verify(key, manifest_bytes, archive.read(SIGNATURE))
         if not result.signature_valid:
-            result.problems.append("the signature of manifest.json is not valid")
+            result.problems.append(_("the signature of manifest.json is not valid"))
         result.key_trusted = result.key_id in trusted
         listed = set()
         for entry in result.manifest.get("files") or []:
             path = entry.get("path", "")
             listed.add(path)
             if path not in names:
-                result.files.append(FileCheck(path, False, "missing from the ZIP"))
+                result.files.append(FileCheck(path, False, _("missing from the ZIP")))
                 continue
             observed, size = _hash_entry(archive, path)
             if observed != entry.get("sha256"):
-                result.files.append(FileCheck(path, False, "SHA-256 differs from the manifest"))
+                result.files.append(FileCheck(path, False, _("SHA-256 differs from the manifest")))
             elif size != entry.get("size"):
-                result.files.append(FileCheck(path, False, "size differs from the manifest"))
+                result.files.append(FileCheck(path, False, _("size differs from the manifest")))
             elif entry.get("recorded_sha256") and entry["recorded_sha256"] != observed:
-                result.files.append(FileCheck(path, False, "SHA-256 differs from the recorded one"))
+                result.files.append(
+                    FileCheck(path, False, _("SHA-256 differs from the recorded one"))
+                )
             else:
                 result.files.append(FileCheck(path, True))
         for extra in sorted(names - listed - CONTROL_FILES):
             if not extra.endswith("/"):
-                result.problems.append(f"{extra} is in the ZIP but not in the manifest")
+                result.problems.append(
+                    _("%(name)s is in the ZIP but not in the manifest") % {"name": extra}
+                )
         if SUMS in names:
             _check_sums(archive.read(SUMS), result, manifest_bytes)
         else:
-            result.problems.append(f"{SUMS} is missing")
+            result.problems.append(_("%(name)s is missing") % {"name": SUMS})
     return result
 
 
@@ -267,4 +272,6 @@ def _check_sums(text: bytes, result: Verification, manifest_bytes: bytes) -> Non
         digest, _, path = line.partition("  ")
         seen[path] = digest
     if seen != expected:
-        result.problems.append(f"{SUMS} does not list exactly the files of the manifest")
+        result.problems.append(
+            _("%(name)s does not list exactly the files of the manifest") % {"name": SUMS}
+        )
