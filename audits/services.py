@@ -326,7 +326,7 @@ def _link_evidence(link_model, owner_field: str, owner, evidence, actor) -> None
             link_model(
                 organization_id=owner.organization_id,
                 evidence=item,
-                version_id=item.current_version_id,
+                sampled_version_id=item.current_version_id,
                 linked_by=actor,
                 **{owner_field: owner},
             ),

@@ -141,7 +141,7 @@ def run_pack() -> dict:
             organization_id=audit.organization_id,
             finding_id=findings[i % len(findings)],
             evidence_id=version.evidence_id,
-            version=version,
+            sampled_version=version,
         )
         for i, version in enumerate(versions)
     )

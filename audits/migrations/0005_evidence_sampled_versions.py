@@ -52,15 +52,15 @@ def backfill(apps, schema_editor):
             parent = getattr(link, owner)
             at = getattr(parent, when)
             link.organization_id = parent.organization_id
-            link.version_id = _version_live_at(versions, evidence[link.evidence_id], at)
+            link.sampled_version_id = _version_live_at(versions, evidence[link.evidence_id], at)
             link.linked_at = at or now
             link.linked_by_id = getattr(parent, who) if who else None
-            if link.version_id is None:
+            if link.sampled_version_id is None:
                 orphans.append(link.pk)  # an item without any file: nothing was sampled
         model.objects.filter(pk__in=orphans).delete()
         model.objects.bulk_update(
-            [link for link in links if link.version_id is not None],
-            ["organization", "version", "linked_at", "linked_by"],
+            [link for link in links if link.sampled_version_id is not None],
+            ["organization", "sampled_version", "linked_at", "linked_by"],
             batch_size=500,
         )
 
@@ -120,7 +120,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name='findingevidence',
-            name='version',
+            name='sampled_version',
             field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='itsms.evidenceversion', verbose_name='version sampled'),
         ),
         migrations.AddField(
@@ -140,7 +140,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name='actionevidence',
-            name='version',
+            name='sampled_version',
             field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='itsms.evidenceversion', verbose_name='version sampled'),
         ),
         migrations.AddField(
@@ -161,7 +161,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AlterField(
             model_name='findingevidence',
-            name='version',
+            name='sampled_version',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='itsms.evidenceversion', verbose_name='version sampled'),
         ),
         migrations.AlterField(
@@ -180,7 +180,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AlterField(
             model_name='actionevidence',
-            name='version',
+            name='sampled_version',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='itsms.evidenceversion', verbose_name='version sampled'),
         ),
         migrations.AlterField(
@@ -206,7 +206,7 @@ class Migration(migrations.Migration):
                 ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('linked_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='sampled by')),
                 ('organization', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='itsms.organization', verbose_name='organisation')),
-                ('version', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='itsms.evidenceversion', verbose_name='version sampled')),
+                ('sampled_version', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='itsms.evidenceversion', verbose_name='version sampled')),
             ],
             options={
                 'verbose_name': 'historical evidence of a corrective action',
@@ -230,7 +230,7 @@ class Migration(migrations.Migration):
                 ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('linked_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='sampled by')),
                 ('organization', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='itsms.organization', verbose_name='organisation')),
-                ('version', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='itsms.evidenceversion', verbose_name='version sampled')),
+                ('sampled_version', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='itsms.evidenceversion', verbose_name='version sampled')),
             ],
             options={
                 'verbose_name': 'historical evidence sampled for a finding',

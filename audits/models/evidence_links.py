@@ -22,7 +22,7 @@ class EvidenceLink(TenantModel):
     evidence = models.ForeignKey(
         "itsms.Evidence", verbose_name=_("evidence"), on_delete=models.CASCADE, related_name="+"
     )
-    version = models.ForeignKey(
+    sampled_version = models.ForeignKey(
         "itsms.EvidenceVersion",
         verbose_name=_("version sampled"),
         on_delete=models.PROTECT,
@@ -42,8 +42,14 @@ class EvidenceLink(TenantModel):
         abstract = True
 
     def clean(self):
-        if self.version_id and self.evidence_id and self.version.evidence_id != self.evidence_id:
-            raise ValidationError({"version": _("The version is not one of this evidence item.")})
+        if (
+            self.sampled_version_id
+            and self.evidence_id
+            and self.sampled_version.evidence_id != self.evidence_id
+        ):
+            raise ValidationError(
+                {"sampled_version": _("The version is not one of this evidence item.")}
+            )
 
 
 class FindingEvidence(EvidenceLink):
@@ -63,7 +69,7 @@ class FindingEvidence(EvidenceLink):
         unique_together = [("finding", "evidence")]
 
     def __str__(self):
-        return f"{self.finding_id} · {self.evidence_id} v{self.version_id}"
+        return f"{self.finding_id} · {self.evidence_id} v{self.sampled_version_id}"
 
 
 class ActionEvidence(EvidenceLink):
@@ -85,4 +91,4 @@ class ActionEvidence(EvidenceLink):
         unique_together = [("action", "evidence")]
 
     def __str__(self):
-        return f"{self.action_id} · {self.evidence_id} v{self.version_id}"
+        return f"{self.action_id} · {self.evidence_id} v{self.sampled_version_id}"

@@ -37,20 +37,20 @@ def sampled_versions(audit: Audit) -> list[Sampled]:
     """Every version sampled for the audit's findings or linked to their corrective actions,
     each once, in the order of the findings (two queries)."""
     found: dict[int, Sampled] = {}
-    related = ("version__evidence", "version__uploaded_by")
+    related = ("sampled_version__evidence", "sampled_version__uploaded_by")
     for link in (
         FindingEvidence.objects.filter(finding__audit=audit)
         .select_related("finding", *related)
         .order_by("finding__number", "evidence__title", "pk")
     ):
-        entry = found.setdefault(link.version_id, Sampled(link.version))
+        entry = found.setdefault(link.sampled_version_id, Sampled(link.sampled_version))
         entry.findings.append(link.finding.reference)
     for link in (
         ActionEvidence.objects.filter(action__finding__audit=audit)
         .select_related("action__finding", *related)
         .order_by("action__finding__number", "evidence__title", "pk")
     ):
-        entry = found.setdefault(link.version_id, Sampled(link.version))
+        entry = found.setdefault(link.sampled_version_id, Sampled(link.sampled_version))
         entry.actions.append(link.action.finding.reference)
     return list(found.values())
 

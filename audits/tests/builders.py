@@ -113,7 +113,7 @@ def _finding_evidence(org, marker):
         organization=org,
         finding=_finding(org, marker),
         evidence=evidence,
-        version=evidence.current_version,
+        sampled_version=evidence.current_version,
     )
 
 
@@ -123,7 +123,7 @@ def _action_evidence(org, marker):
         organization=org,
         action=_action(org, marker),
         evidence=evidence,
-        version=evidence.current_version,
+        sampled_version=evidence.current_version,
     )
 
 

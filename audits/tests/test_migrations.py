@@ -100,7 +100,12 @@ def test_existing_evidence_links_get_the_version_live_when_the_finding_was_recor
     bank = Organization.objects.create(name="Bank", slug="bank", time_zone="UTC")
     day = date(2026, 3, 1)
     audit = Audit.objects.create(
-        organization=bank, kind="internal", title="A", planned_start=day, planned_end=day
+        organization=bank,
+        kind="internal",
+        title="A",
+        planned_start=day,
+        planned_end=day,
+        number=1,
     )
 
     def item(title, *uploaded):
@@ -128,7 +133,7 @@ def test_existing_evidence_links_get_the_version_live_when_the_finding_was_recor
     )
     empty, _ = item("empty")
     finding = Finding.objects.create(
-        organization=bank, audit=audit, number=1, grade="minor", statement="s"
+        organization=bank, audit=audit, number=1, reference="A1-F1", grade="minor", statement="s"
     )
     Finding.objects.filter(pk=finding.pk).update(recorded_at=datetime(2026, 3, 1, tzinfo=UTC))
     finding.evidence.add(procedure, empty)
@@ -139,12 +144,12 @@ def test_existing_evidence_links_get_the_version_live_when_the_finding_was_recor
     FindingEvidence = new.get_model("audits", "FindingEvidence")
     ActionEvidence = new.get_model("audits", "ActionEvidence")
     (link,) = FindingEvidence.objects.all()  # the item without a file sampled nothing
-    assert (link.evidence_id, link.version_id, link.organization_id) == (
+    assert (link.evidence_id, link.sampled_version_id, link.organization_id) == (
         procedure.pk,
         v1.pk,
         bank.pk,
     )
     assert link.linked_at == datetime(2026, 3, 1, tzinfo=UTC)
     (offered,) = ActionEvidence.objects.all()
-    assert (offered.version_id, offered.organization_id) == (v2.pk, bank.pk)
+    assert (offered.sampled_version_id, offered.organization_id) == (v2.pk, bank.pk)
     migrate(new_leaves())

@@ -36,7 +36,7 @@ def test_li_builds_the_audit_pack_and_chen_verifies_every_file(
     page.goto(f"{live_server.url}/o/{org_a.slug}/audits/{audit.pk}/")
     page.get_by_test_id("audit-pack-link").click()
     expect(page.get_by_test_id("pack-sampled")).to_contain_text("4")
-    page.get_by_test_id("pack-form").get_by_role("button").click()
+    page.get_by_test_id("pack-form").locator("button[type=submit]").click()
     download = page.get_by_test_id("pack-download")
     expect(download).to_have_text(DOWNLOAD[language])
     page.screenshot(path=str(SHOTS / f"audit-pack-{language}.png"), full_page=True)
@@ -65,7 +65,7 @@ def test_li_builds_the_audit_pack_and_chen_verifies_every_file(
 
     page.goto(f"{live_server.url}/verify/")
     page.get_by_test_id("verify-form").locator("input[type=file]").set_input_files(str(path))
-    page.get_by_test_id("verify-form").get_by_role("button").click()
+    page.get_by_test_id("verify-form").locator("button[type=submit]").click()
     expect(page.get_by_test_id("verify-verdict")).to_have_text(VERDICT[language])
     expect(page.get_by_test_id("verify-good")).to_have_text(str(len(result.files)))
     page.screenshot(path=str(SHOTS / f"audit-pack-verified-{language}.png"), full_page=True)
