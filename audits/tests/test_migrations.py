@@ -109,7 +109,7 @@ def test_existing_evidence_links_get_the_version_live_when_the_finding_was_recor
     )
 
     def item(title, *uploaded):
-        evidence = Evidence.objects.create(organization=bank, title=title)
+        evidence = Evidence.objects.create(organization=bank, title=title, version=1)
         versions = []
         for number, when in enumerate(uploaded, start=1):
             version = EvidenceVersion.objects.create(
