@@ -32,6 +32,14 @@ ALLOWED_PATTERNS = {
     r"\btestserver\b": "the site's domain (the test client's host)",
     r"\bv\d+\b": "version marks of evidence files (v1, v2)",
     r"Authorization: Token <key>": "the HTTP header an API client sends, literally",
+    r"sha256sum -c SHA256SUMS": "the command that checks an audit pack, literally",
+    r"openssl pkeyutl -verify -pubin -inkey public-key\.pem -rawin -in manifest\.json "
+    r"-sigfile manifest\.sig": "the command that checks a pack's signature, literally",
+    r"python manage\.py (?:import_organization|verify_pack) \S+(?: --trust-key [0-9a-f]{64})?": (
+        "the command a site administrator runs, literally"
+    ),
+    r"\b[0-9a-f]{64}\b": "SHA-256 sums and signing-key fingerprints: identifiers",
+    r"\bOpenSSL(?: 3)?\b": "the tool's name",
 }
 ALLOWED_WORDS = {
     # Abbreviations Chinese ITSM practice and GB/T 24405 readers write in Latin letters.
@@ -48,6 +56,7 @@ ALLOWED_WORDS = {
     "HLS": "高阶结构（HLS）, as in zh-terms.md",
     "PDF": "file format",
     "CSV": "file format",
+    "ZIP": "file format (the audit pack, the organisation archive)",
     "API": "the programming interface",
     "ID": "identifier",
     "iCal": "calendar feed format",
