@@ -35,3 +35,10 @@ def may_answer(user, membership, action) -> bool:
     if action.owner_id == user.pk:
         return True
     return permissions.role_allows(membership.role, Capability.ASSESS)
+
+
+def may_take_pack(user, membership, audit) -> bool:
+    """The audit pack (build and download) is for the audit's auditors, while assigned, and for
+    the organisation's consultants and admins: not for contributors, viewers, or an auditor of
+    another audit."""
+    return may_manage(membership) or may_record(user, audit)

@@ -16,6 +16,7 @@ from drf_spectacular.views import (
 from rest_framework.routers import DefaultRouter
 
 from itsms.accounts import urls as accounts_urls
+from itsms.archive import urls as archive_urls
 from itsms.assessment import urls as assessment_urls
 from itsms.evidence import urls as evidence_urls
 from itsms.notifications import urls as notifications_urls
@@ -33,6 +34,7 @@ CORE_URLS = (
     evidence_urls,
     sso_urls,
     search_urls,
+    archive_urls,
 )
 
 

@@ -16,6 +16,8 @@ PUBLISHED = {
     "itsms.assessment.tasks.read_preview",
     "certification.tasks.scan_reminders",
     "certification.tasks.send_reminder",
+    "audits.tasks.build_audit_pack",
+    "itsms.archive.tasks.build_archive",
 }
 
 

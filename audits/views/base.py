@@ -37,9 +37,13 @@ class AuditMixin(OrganizationMixin):
 
     def audit_context(self, audit):
         user = self.request.user
+        may_manage = audit_permissions.may_manage(self.membership)
+        may_record = audit_permissions.may_record(user, audit)
         return {
             "audit": audit,
-            "may_manage": audit_permissions.may_manage(self.membership),
-            "may_record": audit_permissions.may_record(user, audit),
+            "may_manage": may_manage,
+            "may_record": may_record,
             "may_lead": audit_permissions.may_lead(user, self.membership, audit),
+            # permissions.may_take_pack, from the two answers above (no query of its own)
+            "may_take_pack": may_manage or may_record,
         }

@@ -10,6 +10,7 @@ from .evidence import (
     EvidenceKind,
     EvidenceVersion,
 )
+from .exports import ExportJob, ExportStatus, OrganizationArchive
 from .imports import ImportKind, ImportPreview, PreviewState, RowOutcome
 from .notifications import Notification, NotificationPreference
 from .search import SearchDocument
@@ -26,6 +27,9 @@ __all__ = [
     "ImportPreview",
     "PreviewState",
     "RowOutcome",
+    "ExportJob",
+    "ExportStatus",
+    "OrganizationArchive",
     "ReadinessSnapshot",
     "Confidentiality",
     "DocumentStatus",

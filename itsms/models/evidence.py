@@ -145,7 +145,7 @@ class Evidence(TenantModel):
     status_note = models.TextField(_("note on the last status change"), blank=True)
     #: Optimistic locking of the item's metadata (``itsms.shared.versioning``); every write of
     #: the item takes the next one. Not the number of its files (``EvidenceVersion.number``).
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -228,6 +228,9 @@ def evidence_upload_to(instance, filename):  # pragma: no cover - names are set 
 class EvidenceVersion(TenantModel):
     """One uploaded file of an evidence item. Append-only: never changed, never overwritten."""
 
+    #: Where the organisation archive finds each file's recorded hash (itsms.archive).
+    archive_file_hashes = {"file": "sha256"}
+
     evidence = models.ForeignKey(
         Evidence, verbose_name=_("evidence"), on_delete=models.CASCADE, related_name="versions"
     )
@@ -254,7 +257,9 @@ class EvidenceVersion(TenantModel):
     )
     # The text of the file, extracted once after the upload (``itsms.evidence.text``) for
     # search; empty when the format holds no extractable text.
-    extracted_text = models.TextField(_("extracted text"), blank=True, editable=False)
+    extracted_text = models.TextField(
+        _("extracted text"), blank=True, editable=False, db_default=""
+    )
     text_extracted_at = models.DateTimeField(
         _("text extracted"), null=True, blank=True, editable=False
     )

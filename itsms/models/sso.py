@@ -33,6 +33,11 @@ class IdentityProvider(TenantModel):
     (``itsms.shared.crypto``) and never shown again.
     """
 
+    #: ``itsms.archive``: the client secret is encrypted with this instance's keys and the
+    #: provider has registered this instance's addresses; an admin connects it anew on the
+    #: instance an archive is imported into.
+    archive_excluded = "single sign-on is configured per instance (encrypted secret, redirect)"
+
     class Protocol(models.TextChoices):
         OIDC = "oidc", _("OpenID Connect")
         SAML = "saml", _("SAML 2.0")
@@ -159,6 +164,8 @@ class SSODomain(TenantModel):
     otherwise when the site admin approves it (``/admin/``) — an organisation must not claim
     another company's users. Public mail domains are refused (``itsms.sso.domains``).
     """
+
+    archive_excluded = "follows its identity provider, configured per instance"
 
     identity_provider = models.ForeignKey(
         IdentityProvider,

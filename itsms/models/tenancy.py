@@ -77,6 +77,7 @@ class Organization(models.Model):
     require_mfa = models.BooleanField(
         _("members must use a second factor"),
         default=False,
+        db_default=False,  # rows written by older code (migrations) get it too
         help_text=_(
             "Everyone who opens this organisation must have an authenticator app or a security "
             "key; who has none is taken to set one up first."
@@ -181,6 +182,9 @@ class Invitation(TenantModel):
     Only the SHA-256 of the token is stored, so a database leak does not leak
     usable links.
     """
+
+    #: An imported copy never shares a live link with the original (itsms.archive).
+    archive_regenerate = ("token_hash",)
 
     email = models.EmailField(_("email address"))
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)

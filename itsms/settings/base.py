@@ -422,6 +422,17 @@ if EVIDENCE_STORAGE == "s3":
         },
     }
 
+# The product's Ed25519 signing key (audit packs, organisation archives): created on first use;
+# the web server and the worker must share it (itsms/shared/signing.py).
+SIGNING_KEY_PATH = env.str(
+    "SIGNING_KEY_PATH", default=str(VAR_DIR / "keys" / "signing-ed25519.pem")
+)
+# Audit packs and organisation archives are built in this folder (a temporary ZIP streamed to
+# disk), then stored in the default storage beside the evidence. Default: the system's.
+EXPORT_TEMP_DIR = env.str("EXPORT_TEMP_DIR", default="") or None
+# A build (audit pack, archive) that has not moved for this long was lost with its worker.
+EXPORT_STALE_MINUTES = env.int("EXPORT_STALE_MINUTES", default=60)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

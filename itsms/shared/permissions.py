@@ -233,3 +233,13 @@ def organizations_requiring_mfa(user) -> list[Organization]:
     if not user or not user.is_authenticated:
         return []
     return list(organizations_for(user).filter(require_mfa=True).order_by("name"))
+
+
+def may_export_archive(membership) -> bool:
+    """The organisation archive (everything of the organisation, people included) is for its
+    consultants and admins: real members, never an outside auditor."""
+    return (
+        membership is not None
+        and membership.pk is not None
+        and membership.role in (Role.CONSULTANT, Role.ADMIN)
+    )

@@ -45,6 +45,14 @@ ALLOWED_PATTERNS = {
     r"\b[\w-]+\.example\b": "example domains (RFC 2606) in help texts: addresses, not words",
     r"/?\.well-known/?": "a fixed path of OpenID Connect discovery",
     r"Google Authenticator|Microsoft Authenticator|FreeOTP": "names of authenticator apps",
+    r"sha256sum -c SHA256SUMS": "the command that checks an audit pack, literally",
+    r"openssl pkeyutl -verify -pubin -inkey public-key\.pem -rawin -in manifest\.json "
+    r"-sigfile manifest\.sig": "the command that checks a pack's signature, literally",
+    r"python manage\.py (?:import_organization|verify_pack) \S+(?: --trust-key [0-9a-f]{64})?": (
+        "the command a site administrator runs, literally"
+    ),
+    r"\b[0-9a-f]{64}\b": "SHA-256 sums and signing-key fingerprints: identifiers",
+    r"\bOpenSSL(?: 3)?\b": "the tool's name",
 }
 ALLOWED_WORDS = {
     # Abbreviations Chinese ITSM practice and GB/T 24405 readers write in Latin letters.
@@ -63,6 +71,7 @@ ALLOWED_WORDS = {
     "CSV": "file format",
     "XLSX": "file format (Excel workbook)",
     "Excel": "the spreadsheet program's name, written so in Chinese (Excel 工作簿)",
+    "ZIP": "file format (the audit pack, the organisation archive)",
     "API": "the programming interface",
     "ID": "identifier",
     "iCal": "calendar feed format",

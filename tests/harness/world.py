@@ -21,6 +21,7 @@ from itsms.models import (
     Membership,
     Notification,
     Organization,
+    OrganizationArchive,
     ReadinessSnapshot,
     Role,
     SearchDocument,
@@ -95,6 +96,35 @@ def _notification(org, marker):
     return Notification.objects.create(organization=org, user=user, text=f"{marker} expired")
 
 
+def stored_export(org, marker, folder: str) -> dict:
+    """A small stored ZIP standing for a built export (its routes serve a real file)."""
+    import hashlib
+    import io
+    import zipfile
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("manifest.json", f'{{"note": "{marker} export"}}')
+    data = buffer.getvalue()
+    name = default_storage.save(f"{folder}/{org.pk}/{marker}.zip", ContentFile(data))
+    return {
+        "status": "ready",
+        "language": "en",
+        "file": name,
+        "size": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+    }
+
+
+def _archive(org, marker):
+    return OrganizationArchive.objects.create(
+        organization=org, **stored_export(org, marker, "archives")
+    )
+
+
 def _snapshot(org, marker):
     from datetime import date
 
@@ -158,6 +188,7 @@ BUILDERS = {
     Notification: _notification,
     ReadinessSnapshot: _snapshot,
     SearchDocument: _search_document,
+    OrganizationArchive: _archive,
 }
 # Each app contributes builders of its own models in ``<app>/tests/builders.py`` as
 # ``BUILDERS = {Model: callable(org, marker) -> instance}``; they are collected here.
