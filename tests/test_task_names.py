@@ -14,6 +14,7 @@ PUBLISHED = {
     "itsms.tasks.snapshot_readiness",
     "certification.tasks.scan_reminders",
     "certification.tasks.send_reminder",
+    "certification.tasks.send_reminders",
 }
 
 
