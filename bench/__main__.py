@@ -211,7 +211,15 @@ def scan_rows(job: dict) -> list[Result]:
                 ),
             )
         )
-    rows.append(Result("beat with no worker: queued by run 1", value=first["queued"], unit="msgs"))
+    claimed = first.get("claimed")
+    rows.append(
+        Result(
+            "beat with no worker: queued by run 1",
+            value=first["queued"],
+            unit="msgs",
+            note=f"{claimed:,} reminders in them" if claimed is not None else "",
+        )
+    )
     pack = job.get("pack")
     if pack:
         rows.append(

@@ -80,7 +80,7 @@ def run_scan(explainer=None) -> dict:
 
         with capture() as captured, connection.execute_wrapper(count_inserts):
             started = time.perf_counter()
-            task()
+            claimed = task()  # the reminder ids it handed over (in batches per message)
             seconds = time.perf_counter() - started
         publish_seconds = publishing.seconds - seconds_before
         runs.append(
@@ -90,6 +90,7 @@ def run_scan(explainer=None) -> dict:
                 "publish_seconds": publish_seconds,
                 "scan_seconds": seconds - publish_seconds,
                 "queued": publishing.count - count_before,
+                "claimed": claimed if isinstance(claimed, int) else None,
                 "waiting": _waiting_in_broker(),
                 "queries": captured.total,
                 "inserts": inserts,

@@ -18,6 +18,8 @@ PUBLISHED = {
     "certification.tasks.send_reminder",
     "audits.tasks.build_audit_pack",
     "itsms.archive.tasks.build_archive",
+    "certification.tasks.send_reminders",
+    "itsms.accounts.emails.deliver_email",
 }
 
 

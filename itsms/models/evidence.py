@@ -174,6 +174,8 @@ class Evidence(TenantModel):
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
         ordering = ["title", "pk"]
+        # the reminder scan and the expiry task select by review date
+        indexes = [models.Index(fields=["review_by"], name="evidence_review_by_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status__in=DocumentStatus.values), name="evidence_status_valid"
