@@ -24,6 +24,9 @@ from django.apps import apps
 from itsms.shared import history
 
 PROJECT_APPS = ("itsms", "processes", "audits", "certification")
+#: Rows derived from others, rewritten by design whenever their source is saved (the search
+#: index): not something a user typed, so not compared.
+DERIVED = {"itsms.SearchDocument"}
 VOID = {"input", "br", "img", "hr", "meta", "link", "source", "wbr", "col", "area", "base"}
 
 
@@ -252,7 +255,7 @@ def _matches(attrs, key, value):
 
 def _models(historical: bool):
     for model in apps.get_models(include_auto_created=True):
-        if model._meta.app_label not in PROJECT_APPS:
+        if model._meta.app_label not in PROJECT_APPS or model._meta.label in DERIVED:
             continue
         if model.__name__.startswith("Historical") == historical:
             yield model
