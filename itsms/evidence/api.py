@@ -25,7 +25,7 @@ from itsms.models import (
     User,
 )
 from itsms.shared import permissions
-from itsms.shared.api import OrganizationScopedViewSet, scoped_list_schema
+from itsms.shared.api import OrganizationScopedViewSet, is_slug, scoped_list_schema
 from itsms.shared.permissions import Capability
 
 from . import access, downloads, selectors, services
@@ -228,6 +228,10 @@ class EvidenceScopedMixin:
         if not slug:
             raise exceptions.ValidationError(
                 {"organization": [_("This filter is required: the organisation's slug.")]}
+            )
+        if not is_slug(slug):
+            raise exceptions.ValidationError(
+                {"organization": [_("An organisation's slug has only letters, digits, - and _.")]}
             )
         organization = access.readable_organizations(self.request.user).filter(slug=slug).first()
         if organization is None:

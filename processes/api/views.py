@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from itsms.models import Clause
 from itsms.shared import permissions
-from itsms.shared.api import OrganizationScopedViewSet, scoped_list_schema
+from itsms.shared.api import OrganizationScopedViewSet, is_slug, scoped_list_schema
 from itsms.shared.permissions import Capability
 
 from .. import selectors, services
@@ -206,7 +206,7 @@ class ServiceViewSet(
         slug = request.data.get("organization")
         organization = (
             permissions.organizations_for(request.user).filter(slug=slug).first()
-            if isinstance(slug, str)
+            if is_slug(slug)
             else None
         )
         if organization is not None:

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from itsms.shared import permissions as core_permissions
 from itsms.shared import versioning
-from itsms.shared.api import OrganizationScopedViewSet, scoped_list_schema
+from itsms.shared.api import OrganizationScopedViewSet, is_slug, scoped_list_schema
 
 from .. import permissions, selectors, services
 from ..filters import (
@@ -67,7 +67,7 @@ class RecordViewSetMixin:
         slug = request.data.get("organization")
         organization = (
             core_permissions.organizations_for(request.user).filter(slug=slug).first()
-            if isinstance(slug, str)
+            if is_slug(slug)
             else None
         )
         if organization is not None and not permissions.may_manage(request.user, organization):
