@@ -111,3 +111,18 @@ def sign_in_chinese(page, live_server, email):
     page.get_by_label("电子邮件地址").fill(email)
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
+
+
+def test_a_lone_checkbox_sits_under_its_label(page, live_server, li):
+    """The SSO page's "Enabled" box was stretched across the column and drawn in its centre."""
+    page.set_viewport_size({"width": 1366, "height": 900})
+    sign_in(page, live_server, li.email)
+    page.goto(f"{live_server.url}/o/eastern-harbour-bank/sso/")
+    expect(page.get_by_test_id("sso-form")).to_be_visible()
+    for name in ("enabled", "password_sign_in_disabled"):
+        label = box(page, f"label[for=id_{name}]")
+        checkbox = box(page, f"#id_{name}")
+        assert abs(checkbox["x"] - label["x"]) < 8, name  # its own margin: 4 px
+        assert checkbox["width"] < 40, name
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "sso-checkboxes.png"), full_page=True)

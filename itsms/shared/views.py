@@ -8,14 +8,12 @@ querysets already scoped to the organisation. Views never call
 enforces it.
 """
 
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from . import permissions
 from .permissions import Capability
@@ -34,14 +32,7 @@ def second_factor_setup(request, organization):
         request.session.setdefault(
             AFTER_MFA_SETUP, reverse("itsms:organization_detail", args=[organization.slug])
         )
-    messages.warning(
-        request,
-        _(
-            "%(organization)s requires a second factor. Set up an authenticator app or a "
-            "security key to continue."
-        )
-        % {"organization": organization.name},
-    )
+    # No flash message: the set-up page names the organisations that require it (once).
     if request.headers.get("HX-Request"):
         response = HttpResponse(status=204)
         response["HX-Redirect"] = reverse("mfa_index")
