@@ -204,6 +204,25 @@ class FindingForm(ModelForm):
             self.initial.setdefault("version", self.instance.version)
 
 
+class ConcernResolveForm(ModelForm):
+    """An area of concern of stage 1 found resolved: when, and how (an empty date opens it
+    again)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Finding
+        fields = ["resolved_on", "resolution"]
+        widgets = {"resolution": forms.Textarea(attrs={"rows": 3})}
+        labels = {"resolved_on": _("Resolved on"), "resolution": _("How it was resolved")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["resolved_on"].help_text = _("Leave empty if it is not resolved.")
+        if self.instance.pk:
+            self.initial.setdefault("version", self.instance.version)
+
+
 class ClosingMeetingForm(Form):
     held_on = forms.DateField(label=_("Closing meeting held on"))
 

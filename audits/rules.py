@@ -138,6 +138,7 @@ class NcState:
     plan_accepted_on: date | None
     verified_on: date | None
     plan_submitted_on: date | None = None  # the last submission (the one accepted, if any)
+    resolved_on: date | None = None  # an area of concern: when it was found resolved
 
 
 def recommendation(
@@ -312,7 +313,13 @@ def _stage2_readiness(findings: list[NcState], closing_meeting_held: bool) -> Ou
                 % {"ref": f.reference}
             )
     if ready:
-        if concerns:
+        # Resolved: an area of concern found resolved, a nonconformity verified.
+        open_ = [
+            f.reference
+            for f in findings
+            if f.reference in concerns and (f.resolved_on or f.verified_on) is None
+        ]
+        if open_:
             reasons.append(
                 str(
                     ngettext(
@@ -320,6 +327,17 @@ def _stage2_readiness(findings: list[NcState], closing_meeting_held: bool) -> Ou
                         "that the organisation has time to resolve it.",
                         "%(count)s areas of concern to resolve before stage 2; plan stage 2 so "
                         "that the organisation has time to resolve them.",
+                        len(open_),
+                    )
+                    % {"count": len(open_)}
+                )
+            )
+        elif concerns:
+            reasons.append(
+                str(
+                    ngettext(
+                        "Its %(count)s area of concern is resolved.",
+                        "All %(count)s areas of concern are resolved.",
                         len(concerns),
                     )
                     % {"count": len(concerns)}

@@ -57,6 +57,7 @@ def _states(rows, audit_by_id) -> dict[int, list[rules.NcState]]:
                 plan_accepted_on=row["corrective_action__accepted_on"],
                 verified_on=row["corrective_action__verified_on"],
                 plan_submitted_on=row["corrective_action__submitted_on"],
+                resolved_on=row["resolved_on"],
             )
         )
     return states
@@ -68,6 +69,7 @@ _STATE_FIELDS = (
     "grade",
     "corrective_action__accepted_on",
     "corrective_action__verified_on",
+    "resolved_on",
     "corrective_action__submitted_on",
 )
 

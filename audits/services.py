@@ -190,6 +190,20 @@ def finding_update(*, finding: Finding, actor, version=ANY, evidence=None, **fie
     return locked
 
 
+@transaction.atomic
+def concern_resolve(*, finding: Finding, actor, resolved_on, resolution, version=ANY) -> Finding:
+    """Record that a stage 1 area of concern was resolved (or, with no date, that it is open
+    again). Allowed after the stage 1 audit closed: the organisation resolves it before stage 2."""
+    locked = Finding.objects.select_for_update(of=("self",)).get(pk=finding.pk)
+    _check_version(locked, version, locked.reference)
+    if not locked.is_concern:
+        raise ValidationError({"resolved_on": _("Only an area of concern is resolved this way.")})
+    locked.resolved_on = resolved_on
+    locked.resolution = resolution if resolved_on else ""
+    locked.version += 1
+    return _save(locked, actor)
+
+
 def _ensure_action(finding: Finding, actor) -> CorrectiveAction:
     action = CorrectiveAction.objects.filter(finding=finding).first()
     if action is None:

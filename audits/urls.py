@@ -61,6 +61,11 @@ urlpatterns = [
     path(org + "audits/<int:pk>/plan-next/", steps.PlanNextView.as_view(), name="plan_next"),
     path(org + "findings/<int:pk>/edit/", findings.FindingEditView.as_view(), name="finding_edit"),
     path(
+        org + "findings/<int:pk>/resolve/",
+        findings.ConcernResolveView.as_view(),
+        name="concern_resolve",
+    ),
+    path(
         org + "audit-assignments/<int:pk>/end/",
         steps.AssignmentEndView.as_view(),
         name="assignment_end",

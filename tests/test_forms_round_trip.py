@@ -220,6 +220,26 @@ class World:
             planned_end=date(2026, 2, 3),
         )
 
+        # A stage 1 area of concern, resolved in words of both languages.
+        stage1 = audits.audit_create(
+            organization=org,
+            actor=consultant,
+            kind=AuditKind.STAGE1,
+            title="Stage 1 第一阶段",
+            certification_body=self.body,
+            planned_start=date(2026, 1, 12),
+            planned_end=date(2026, 1, 13),
+        )
+        self.concern = audits.finding_record(
+            audit=stage1, actor=consultant, grade="concern", statement="CIs 配置项 missing"
+        )
+        self.concern = audits.concern_resolve(
+            finding=self.concern,
+            actor=consultant,
+            resolved_on=date(2026, 2, 3),
+            resolution=NOTE,
+        )
+
         audits.assignment_add(
             audit=self.audit,
             actor=consultant,
@@ -423,6 +443,10 @@ REACH = {
         posts_to=lambda w: w.org_url("audits:closing_meeting", pk=w.audit.pk),
         # Recording the meeting is the form's action: on the date it shows (today).
         acts={"audits.Audit": {"closing_meeting_on", "status"}},
+    ),
+    "audits.forms.ConcernResolveForm": Reach(
+        page=lambda w: w.org_url("audits:concern_resolve", pk=w.concern.pk),
+        posts_to=lambda w: w.org_url("audits:concern_resolve", pk=w.concern.pk),
     ),
     "audits.forms.OpeningMeetingForm": Reach(
         page=lambda w: w.org_url("audits:audit_detail", pk=w.open_audit.pk),

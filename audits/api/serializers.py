@@ -233,10 +233,13 @@ class FindingSerializer(serializers.ModelSerializer):
             "requirement",
             "objective_evidence",
             "response_deadline",
+            "resolved_on",
+            "resolution",
             "recorded_at",
             "version",
         ]
-        read_only_fields = ["number", "recorded_at"]
+        # An area of concern is resolved through its own action (``/resolve/``).
+        read_only_fields = ["number", "recorded_at", "resolved_on", "resolution"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -315,6 +318,14 @@ class TransitionSerializer(serializers.Serializer):
 
 class ClosingMeetingSerializer(serializers.Serializer):
     held_on = serializers.DateField()
+
+
+class ConcernResolveSerializer(serializers.Serializer):
+    """An area of concern found resolved (``resolved_on`` null: open again)."""
+
+    resolved_on = serializers.DateField(allow_null=True)
+    resolution = serializers.CharField(allow_blank=True, required=False, default="")
+    version = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
 
 
 class OpeningMeetingSerializer(serializers.Serializer):

@@ -17,6 +17,7 @@ from .serializers import (
     AuditSerializer,
     CertificationBodySerializer,
     ClosingMeetingSerializer,
+    ConcernResolveSerializer,
     CorrectiveActionSerializer,
     FindingSerializer,
     OpeningMeetingSerializer,
@@ -240,6 +241,24 @@ class FindingViewSet(
             )
         except services.StaleEdit as exc:
             raise Conflict(str(exc)) from exc
+
+    @extend_schema(request=ConcernResolveSerializer, responses=FindingSerializer)
+    @action(detail=True, methods=["post"])
+    def resolve(self, request, pk=None):
+        """Record that a stage 1 area of concern is resolved (the lead auditor, a consultant or
+        an admin; after the audit closed too)."""
+        finding = self.get_object()
+        membership = permissions.membership_of(request.user, finding.organization)
+        if not audit_permissions.may_lead(request.user, membership, finding.audit):
+            raise exceptions.PermissionDenied(
+                _("The lead auditor, a consultant or an admin records this.")
+            )
+        payload = ConcernResolveSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        finding = services.concern_resolve(
+            finding=finding, actor=request.user, **payload.validated_data
+        )
+        return Response(self.get_serializer(finding).data)
 
 
 @scoped_list_schema

@@ -110,6 +110,10 @@ class Finding(TenantModel):
     recorded_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
+    # An area of concern of stage 1 is resolved before stage 2 (17021-1 §9.3.1.2.4): when the
+    # auditor found it resolved, and how.
+    resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
+    resolution = models.TextField(_("how it was resolved"), blank=True)
 
     objects = FindingQuerySet.as_manager()
     history = HistoricalRecords()
@@ -163,6 +167,18 @@ class Finding(TenantModel):
             raise ValidationError(
                 {"grade": _("Areas of concern are raised in a stage 1 audit only.")}
             )
+        if self.resolved_on and not self.is_concern:
+            raise ValidationError(
+                {"resolved_on": _("Only an area of concern is resolved this way.")}
+            )
+        if self.resolved_on and not self.resolution.strip():
+            raise ValidationError({"resolution": _("Say how the area of concern was resolved.")})
+        if self.resolved_on and self.resolved_on > self.organization.local_today():
+            raise ValidationError({"resolved_on": _("This date is in the future.")})
+
+    @property
+    def is_concern(self):
+        return self.grade in STAGE1_ONLY
 
     @property
     def response_deadline(self):

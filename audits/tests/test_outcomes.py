@@ -307,3 +307,92 @@ def test_the_report_is_laid_out_again_only_when_its_content_changes(
     reports.audit_report_pdf(audit)  # a hit: still one entry
     reports.audit_report_pdf(audit, language="zh-hans")
     assert len(reports._cache) == 1 and len(layouts) == 4  # the oldest went out
+
+
+def test_an_area_of_concern_is_recorded_as_resolved_page_and_api(
+    client, api_client, org_a, admin, chen, body, members
+):
+    audit = services.audit_create(
+        organization=org_a,
+        actor=admin,
+        kind=AuditKind.STAGE1,
+        title="Stage 1 audit",
+        certification_body=body,
+        planned_start=org_a.local_today() - timedelta(days=2),
+        planned_end=org_a.local_today() - timedelta(days=1),
+    )
+    services.assignment_add(audit=audit, actor=admin, user=chen, role="lead")
+    concern = services.finding_record(
+        audit=audit, actor=chen, grade="concern", statement="CIs of mobile banking missing"
+    )
+    services.closing_meeting_record(audit=audit, actor=chen, held_on=org_a.local_today())
+    services.audit_close(audit=audit, actor=admin)  # resolved after stage 1 is closed
+    url = reverse("audits:concern_resolve", kwargs={"org_slug": org_a.slug, "pk": concern.pk})
+    detail = reverse("audits:audit_detail", kwargs={"org_slug": org_a.slug, "pk": audit.pk})
+
+    client.force_login(members[Role.CONTRIBUTOR])
+    assert client.get(url).status_code == 403
+    client.force_login(admin)
+    assert 'data-testid="concern-open"' in client.get(detail).content.decode()
+    typed = "CIs recorded with their relationships — 移动银行配置项已记录"
+    refused = client.post(
+        url,
+        {
+            "resolved_on": (org_a.local_today() + timedelta(days=3)).isoformat(),
+            "resolution": typed,
+            "version": concern.version,
+        },
+    )
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert "This date is in the future." in page and typed in page  # nothing typed is lost
+    no_text = client.post(
+        url, {"resolved_on": org_a.local_today().isoformat(), "version": concern.version}
+    )
+    assert no_text.status_code == 400
+    assert "Say how the area of concern was resolved." in no_text.content.decode()
+    done = client.post(
+        url,
+        {
+            "resolved_on": org_a.local_today().isoformat(),
+            "resolution": typed,
+            "version": concern.version,
+        },
+    )
+    assert done.status_code == 302
+    concern.refresh_from_db()
+    assert concern.resolved_on == org_a.local_today() and concern.resolution == typed
+    html = client.get(detail).content.decode()
+    assert 'data-testid="concern-resolved"' in html and "Its 1 area of concern is resolved." in html
+    stale = client.post(url, {"resolved_on": "", "resolution": "", "version": 1})
+    assert stale.status_code == 409
+
+    api_client.force_authenticate(admin)
+    api = reverse("audits-api:finding-resolve", kwargs={"pk": concern.pk})
+    assert api_client.post(api, {"resolved_on": None}, format="json").status_code == 400
+    reopened = api_client.post(
+        api, {"resolved_on": None, "version": concern.version}, format="json"
+    )
+    assert reopened.status_code == 200 and reopened.json()["resolved_on"] is None
+    api_client.force_authenticate(members[Role.CONTRIBUTOR])
+    assert (
+        api_client.post(api, {"resolved_on": None, "version": 9}, format="json").status_code == 403
+    )
+    minor = services.finding_record(
+        audit=services.audit_create(
+            organization=org_a,
+            actor=admin,
+            kind=AuditKind.INTERNAL,
+            title="Internal",
+            planned_start=org_a.local_today(),
+            planned_end=org_a.local_today(),
+        ),
+        actor=admin,
+        grade="observation",
+        statement="s",
+    )
+    not_a_concern = reverse(
+        "audits:concern_resolve", kwargs={"org_slug": org_a.slug, "pk": minor.pk}
+    )
+    client.force_login(admin)
+    assert client.get(not_a_concern).status_code == 404

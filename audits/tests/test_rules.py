@@ -261,3 +261,15 @@ def test_choice_labels_follow_the_active_language():
         with translation.override(language):
             assert (finding.get_grade_display(), audit.get_kind_display()) == (grade, kind)
     assert action("accepted").get_state_display() == "Accepted"
+
+
+def test_resolved_areas_of_concern_are_no_longer_to_resolve():
+    resolved = NcState("F1", "concern", None, None, None, resolved_on=date(2026, 11, 20))
+    open_ = NcState("F2", "concern", None, None, None)
+    result = outcome(rules.STAGE2_READINESS, [resolved, open_])
+    assert result.positive and "1 area of concern to resolve before stage 2" in result.reasons[0]
+    result = outcome(rules.STAGE2_READINESS, [resolved])
+    assert result.reasons == ["Its 1 area of concern is resolved."]
+    verified_minor = nc("minor", accepted=date(2026, 11, 1), verified=date(2026, 11, 25))
+    result = outcome(rules.STAGE2_READINESS, [resolved, verified_minor])
+    assert result.reasons == ["All 2 areas of concern are resolved."]

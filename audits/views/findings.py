@@ -11,9 +11,10 @@ from itsms.shared.permissions import Capability
 
 from .. import permissions as audit_permissions
 from .. import services
-from ..forms import FindingForm
+from ..forms import ConcernResolveForm, FindingForm
 from ..grading import criteria_for
 from ..models import Audit, Finding
+from ..models.finding import STAGE1_ONLY
 from .audit import AuditDetailView, _errors, findings_context, show_all
 from .base import AuditMixin
 
@@ -105,6 +106,67 @@ class FindingEditView(AuditMixin, FormView):
         try:
             services.finding_update(
                 finding=finding, actor=self.request.user, version=version, **data
+            )
+        except services.StaleEdit as exc:
+            extra = versioning.stale_form(form, exc)
+            return self.render_to_response(self.get_context_data(form=form, **extra), status=409)
+        except ValidationError as exc:
+            form.add_error(None, _errors(exc))
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        messages.success(self.request, _("Saved."))
+        return redirect("audits:audit_detail", org_slug=self.organization.slug, pk=finding.audit_id)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class ConcernResolveView(AuditMixin, FormView):
+    """Record that a stage 1 area of concern is resolved: the lead auditor while assigned, the
+    consultant or admin at any time (after the audit closed too)."""
+
+    template_name = "audits/concern_resolve.html"
+    model = Finding
+
+    def get_finding(self):
+        if not hasattr(self, "_finding"):
+            self._finding = get_object_or_404(
+                self.scoped(Finding).select_related("audit", "clause"),
+                pk=self.kwargs["pk"],
+                grade__in=STAGE1_ONLY,
+            )
+        return self._finding
+
+    def dispatch_allowed(self):
+        finding = self.get_finding()
+        self.require(audit_permissions.may_lead(self.request.user, self.membership, finding.audit))
+
+    def get(self, request, *args, **kwargs):
+        self.dispatch_allowed()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.dispatch_allowed()
+        return super().post(request, *args, **kwargs)
+
+    def get_form(self, form_class=None):
+        return ConcernResolveForm(**self.get_form_kwargs(), instance=self.get_finding())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        finding = self.get_finding()
+        context.update(self.audit_context(finding.audit))
+        context["finding"] = finding
+        return context
+
+    def form_valid(self, form):
+        finding = self.get_finding()
+        try:
+            services.concern_resolve(
+                finding=finding,
+                actor=self.request.user,
+                version=form.cleaned_data.get("version"),
+                resolved_on=form.cleaned_data["resolved_on"],
+                resolution=form.cleaned_data["resolution"],
             )
         except services.StaleEdit as exc:
             extra = versioning.stale_form(form, exc)

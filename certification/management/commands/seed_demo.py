@@ -68,14 +68,17 @@ class Command(BaseCommand):
         today = bank.local_today()
 
         gap.gap_assessment_start(organization=bank, actor=li)
+        # The bank is at step 5 (the certification audit): the SMS runs, stage 1 and stage 2
+        # are held; what is left is the stage 2 minor on incident management (8.6) and the
+        # management review's inputs (9.3), and improvement (10) still growing.
         plan = {
             "4": "implemented",
             "5": "implemented",
-            "6": "partial",
-            "7": "partial",
-            "8": "planned",
-            "9": "planned",
-            "10": "not_started",
+            "6": "implemented",
+            "7": "implemented",
+            "8": "implemented",
+            "9": "implemented",
+            "10": "partial",
         }
         for row in ClauseAssessment.objects.filter(organization=bank).select_related("clause"):
             chapter = row.clause.number.split(".")[0]
@@ -84,9 +87,13 @@ class Command(BaseCommand):
                 "maturity": {"implemented": 3, "partial": 2, "planned": 1}.get(plan[chapter], 0),
             }
             if row.clause.number.startswith("8.6."):
-                changes.update(owner=zhao, target_date=today + timedelta(days=45), status="partial")
-            if row.clause.number == "9.2":
-                changes.update(owner=wang, target_date=today - timedelta(days=10))
+                changes.update(
+                    owner=zhao, target_date=today + timedelta(days=45), status="partial", maturity=2
+                )
+            if row.clause.number == "9.3":
+                changes.update(
+                    owner=wang, target_date=today - timedelta(days=10), status="partial", maturity=2
+                )
             gap.assessment_update(assessment=row, actor=li, **changes)
 
         processes.process_instances_ensure(bank)
@@ -138,8 +145,89 @@ class Command(BaseCommand):
             certification_body=body,
             target_stage1=today - timedelta(days=40),
         )
-        for item in project.steps.get(number=1).items.all():
-            certification.item_toggle(item=item, actor=li, done=True)
+        # Steps 1 to 4 done; of step 5 the audits and the closing meeting (the responses to
+        # the stage 2 nonconformity are still due).
+        for step in project.steps.filter(number__lte=5).prefetch_related("items"):
+            for item in step.items.all():
+                if item.key not in ("5.4",):
+                    certification.item_toggle(item=item, actor=li, done=True)
+
+        whole_sms = list(
+            Clause.objects.filter(standard__code="iso20000-1-2018", parent__isnull=True).exclude(
+                number__in=["1", "2", "3"]
+            )
+        )
+        # The internal audit of the whole SMS (9.2), before the certification body is called.
+        internal = audits.audit_create(
+            organization=bank,
+            actor=wang,
+            kind=AuditKind.INTERNAL,
+            title="Internal audit of the whole SMS 2026",
+            audit_guide=wang,
+            planned_start=today - timedelta(days=75),
+            planned_end=today - timedelta(days=73),
+            objectives="Audit every requirement of ISO/IEC 20000-1:2018 before certification",
+            scope_clauses=whole_sms,
+        )
+        audits.finding_record(
+            audit=internal,
+            actor=wang,
+            grade="ofi",
+            clause=Clause.objects.get(standard__code="iso20000-1-2018", number="8.3.2"),
+            statement="Customer satisfaction survey could ask about each service separately",
+        )
+        audits.opening_meeting_record(
+            audit=internal, actor=wang, held_on=today - timedelta(days=75)
+        )
+        audits.closing_meeting_record(
+            audit=internal, actor=wang, held_on=today - timedelta(days=73)
+        )
+        audits.audit_close(audit=internal, actor=wang)
+
+        # Stage 1, held by the certification body (entered from its report): ready for stage 2,
+        # with two areas of concern the bank resolved before stage 2.
+        stage1 = audits.audit_create(
+            organization=bank,
+            actor=li,
+            kind=AuditKind.STAGE1,
+            title="Stage 1 audit 2026",
+            certification_body=body,
+            audit_guide=wang,
+            planned_start=today - timedelta(days=41),
+            planned_end=today - timedelta(days=40),
+            objectives="Evaluate the SMS documentation, scope and readiness for stage 2",
+            scope_clauses=whole_sms,
+        )
+        concerns = [
+            audits.finding_record(
+                audit=stage1,
+                actor=li,
+                grade="concern",
+                clause=Clause.objects.get(standard__code="iso20000-1-2018", number=number),
+                statement=statement,
+            )
+            for number, statement in (
+                ("8.2.6", "Configuration information does not yet cover the mobile banking CIs"),
+                ("9.3", "The management review has not yet reviewed the SMS objectives"),
+            )
+        ]
+        audits.opening_meeting_record(audit=stage1, actor=li, held_on=today - timedelta(days=41))
+        audits.closing_meeting_record(audit=stage1, actor=li, held_on=today - timedelta(days=40))
+        audits.audit_close(audit=stage1, actor=li)
+        for finding, resolution in zip(
+            concerns,
+            (
+                "Mobile banking CIs recorded with their relationships; CMDB report attached",
+                "Extraordinary management review on 2026 objectives held; minutes approved",
+            ),
+            strict=True,
+        ):
+            audits.concern_resolve(
+                finding=finding,
+                actor=li,
+                resolved_on=today - timedelta(days=20),
+                resolution=resolution,
+            )
 
         audit = audits.audit_create(
             organization=bank,
@@ -151,9 +239,8 @@ class Command(BaseCommand):
             planned_start=today - timedelta(days=12),
             planned_end=today - timedelta(days=10),
             objectives="Evaluate the implementation and effectiveness of the SMS",
-            scope_clauses=list(
-                Clause.objects.filter(standard__code="iso20000-1-2018", number__in=["8.6", "8.7"])
-            ),
+            # An initial audit covers every requirement (17021-1 §9.1.1).
+            scope_clauses=whole_sms,
         )
         audits.assignment_add(audit=audit, actor=wang, user=chen, role=AuditAssignment.Role.LEAD)
         audits.finding_record(
