@@ -18,6 +18,7 @@ from itsms.models import IdentityProvider, Membership, Role, User
 
 from .factories import PASSWORD, MembershipFactory, OrganizationFactory, UserFactory
 from .harness.idp import oidc_provider
+from .test_browser import sign_out
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -78,7 +79,7 @@ def test_single_sign_on_end_to_end_with_the_group_mapped_to_a_role(page, live_se
         expect(page.locator("#id_client_secret")).to_have_value("")  # never shown again
         provider = IdentityProvider.objects.get(organization=bank)
         assert secret not in provider.client_secret_encrypted
-        page.get_by_role("button", name="Sign out").click()
+        sign_out(page)
 
         # Zhao, new here: the sign-in form sends his domain to the bank's provider.
         page.get_by_label("Email address").fill("zhao@ehbank.example")
@@ -90,7 +91,7 @@ def test_single_sign_on_end_to_end_with_the_group_mapped_to_a_role(page, live_se
         zhao = User.objects.get(email="zhao@ehbank.example")
         assert Membership.objects.get(user=zhao).role == Role.CONTRIBUTOR
         expect(page.get_by_test_id("portfolio")).to_contain_text("Contributor")
-        page.get_by_role("button", name="Sign out").click()
+        sign_out(page)
 
         # Someone whose address the bank's provider does not cover is refused.
         page.get_by_label("Email address").fill("zhao@ehbank.example")
@@ -132,7 +133,7 @@ def test_a_security_key_is_registered_and_signs_in(page, live_server, wang):
     expect(page.get_by_test_id("recovery-codes")).to_be_visible()
     credentials = cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator})
     assert len(credentials["credentials"]) == 1
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
 
     # The password, then the key as the second step.
     page.get_by_label("Email address").fill(wang.email)
@@ -141,7 +142,7 @@ def test_a_security_key_is_registered_and_signs_in(page, live_server, wang):
     expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/"))
     page.get_by_role("button", name="Use a security key").click()
     expect(page.get_by_test_id("portfolio")).to_be_visible()
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
 
     # A passkey alone.
     page.get_by_role("button", name="Use a passkey").click()

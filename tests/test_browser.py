@@ -44,6 +44,12 @@ def sign_in(page, live_server, email):
     page.get_by_role("button", name="Sign in").click()
 
 
+def sign_out(page):
+    """Sign out as a user does: from the menu under their name in the top bar."""
+    page.locator("details.usermenu > summary").click()
+    page.get_by_role("button", name="Sign out").click()
+
+
 def test_consultant_signs_in_sees_portfolio_creates_a_client_and_browses_the_clause_tree(
     page, live_server, li, settings
 ):

@@ -76,7 +76,7 @@ def manage(env, *args):
 
 def test_the_run_command_serves_runs_a_worker_and_stops_on_ctrl_c(embedded):
     log, port, env = embedded["log"], embedded["port"], embedded["env"]
-    wait_for(lambda: "Press Ctrl-C to stop" in log.read_text(), 120, "the start-up banner")
+    wait_for(lambda: "Press Ctrl-C to stop" in log.read_text(), 300, "the start-up banner")
     time.sleep(3)
     banner = log.read_text()
     assert f"http://127.0.0.1:{port}/" in banner

@@ -113,7 +113,7 @@ def test_li_imports_a_client_spreadsheet_with_a_preview(
     expect(page.locator("tr[data-outcome=changed]").first).to_contain_text("→")
     page.screenshot(path=str(SHOTS / f"import-preview-changes-{language}.png"), full_page=True)
     page.get_by_role("button", name=words["apply"]).click()
-    expect(page.get_by_role("status")).to_contain_text(words["applied"])
+    expect(page.locator(".msg.success")).to_contain_text(words["applied"])
     assert ClauseAssessment.objects.filter(organization=org, maturity=2, owner=owner).count() == 57
     rows = ClauseAssessment.objects.filter(organization=org)
     assert {r.history.first().history_user for r in rows} == {li}

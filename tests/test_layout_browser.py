@@ -110,7 +110,7 @@ def sign_in_chinese(page, live_server, email):
     page.goto(f"{live_server.url}/")
     page.get_by_label("电子邮件地址").fill(email)
     page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    page.get_by_role("button", name="登录", exact=True).click()
 
 
 def test_a_lone_checkbox_sits_under_its_label(page, live_server, li):
