@@ -23,7 +23,7 @@ from django.apps import apps
 
 from itsms.shared import history
 
-PROJECT_APPS = ("itsms", "processes", "audits", "certification")
+PROJECT_APPS = ("itsms", "processes", "audits", "sms", "certification")
 #: Rows derived from others, rewritten by design whenever their source is saved (the search
 #: index): not something a user typed, so not compared.
 DERIVED = {"itsms.SearchDocument"}
