@@ -42,7 +42,7 @@ def test_journey_1_the_consultant_takes_on_a_new_client(
     browser, one_request_at_a_time, people, language
 ):
     live_server = one_request_at_a_time
-    li = Person(browser, live_server, language, "li")
+    li = Person(browser, live_server, language, "j1-li")
 
     # 1. Li signs in and lands on her portfolio.
     li.sign_in(people["li"].email)
@@ -80,7 +80,7 @@ def test_journey_1_the_consultant_takes_on_a_new_client(
     li.shot("invited")
 
     # Zhao follows the link of his email and creates his account.
-    zhao = Person(browser, live_server, language, "zhao")
+    zhao = Person(browser, live_server, language, "j1-zhao")
     zhao.goto(invitation_link(mail.outbox, "zhao@ehbank.example"))
     zhao.switch_language()
     signup = zhao.page.locator("main form")
@@ -187,6 +187,7 @@ def test_journey_1_the_consultant_takes_on_a_new_client(
     li.type(step_form.locator("[name=notes]"), step_note)
     step_form.locator("button[type=submit]").click()
     expect(li.page.get_by_test_id("step-1")).to_contain_text("2027-01-15")
+    expect(li.page.get_by_test_id("step-1-notes")).to_have_text(step_note)
     li.shot("project")
     li.no_server_errors()
     zhao.no_server_errors()

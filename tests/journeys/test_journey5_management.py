@@ -81,7 +81,7 @@ def test_journey_5_management_looks(browser, live_server, bank, language):
         ),
         "audits": list(Audit.objects.filter(organization=org).values_list("pk", "version")),
     }
-    zhou = Person(browser, live_server, language, "zhou")
+    zhou = Person(browser, live_server, language, "j5-zhou")
 
     # 1. She signs in, opens the bank and its dashboard.
     zhou.sign_in(zhou_user.email)
