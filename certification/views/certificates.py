@@ -142,6 +142,8 @@ class CertificateDetailView(OrganizationMixin, TemplateView):
             warnings=the_cycle.warnings if current else [],
             at_risk=current and the_cycle.at_risk_of_suspension,
             validity=validity,
+            # A certificate no longer in force keeps its history, without "overdue" on it.
+            current=current,
             today=today,
         )
         return context

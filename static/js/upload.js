@@ -145,7 +145,13 @@
       }, Promise.resolve()).then(function () {
         busy = false;
         input.value = "";
-        if (results.every(Boolean)) done.hidden = false;
+        if (results.every(Boolean)) {
+          done.hidden = false;
+        } else {
+          // The refusal is at the top of a long form: bring it to where the person is looking.
+          var failed = list.querySelector(".upload-item.failed");
+          if (failed) failed.scrollIntoView({ block: "center" });
+        }
       });
     });
   }
