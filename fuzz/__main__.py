@@ -89,10 +89,13 @@ def manage(env, *args) -> str:
         [sys.executable, "manage.py", *args],
         cwd=REPO,
         env=env,
-        check=True,
+        check=False,
         capture_output=True,
         text=True,
     )
+    if result.returncode:
+        print(result.stdout, result.stderr, sep="\n", file=sys.stderr)  # why, in CI's log
+        raise SystemExit(f"bin/fuzz: manage.py {' '.join(args[:2])} failed")
     return result.stdout.strip()
 
 
