@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from itsms.models import Clause
+from itsms.shared.choices import TenantFormMixin
 from itsms.standards.reference import PRIMARY
 from itsms.tenancy.selectors import members_of
 
@@ -48,7 +49,7 @@ class CertificationBodyForm(forms.ModelForm):
         }
 
 
-class AuditForm(forms.ModelForm):
+class AuditForm(TenantFormMixin, forms.ModelForm):
     """Plan or edit an audit; every choice is limited to the organisation's own objects."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -92,27 +93,23 @@ class AuditForm(forms.ModelForm):
         # The model's clean() checks the body and the guide against the audit's organisation;
         # a new audit must know it before validation, or every choice offered is refused.
         self.instance.organization = organization
-        self.fields["certification_body"].queryset = CertificationBody.objects.filter(
-            organization=organization
-        )
+        self.fields["certification_body"].queryset = CertificationBody.objects.order_by("name")
         self.fields["audit_guide"].queryset = members_of(organization)
         self.fields["audit_guide"].label_from_instance = lambda u: u.get_full_name()
         self.fields["scope_clauses"].queryset = _clauses()
         self.fields["scope_clauses"].label_from_instance = lambda c: f"{c.number} {c.title}"
-        self.fields["scope_processes"].queryset = (
-            ProcessInstance.objects.filter(organization=organization)
-            .select_related("clause")
-            .order_by("clause__order")
-        )
+        self.fields["scope_processes"].queryset = ProcessInstance.objects.select_related(
+            "clause"
+        ).order_by("clause__order")
         self.fields["scope_processes"].label_from_instance = lambda p: (
             f"{p.clause.number} {p.clause.title}"
         )
-        self.fields["scope_services"].queryset = Service.objects.filter(organization=organization)
+        self.fields["scope_services"].queryset = Service.objects.order_by("name")
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
 
 
-class AssignForm(forms.Form):
+class AssignForm(TenantFormMixin, forms.Form):
     user = PersonChoiceField(label=_("Auditor (member)"), queryset=None, required=False)
     email = forms.EmailField(
         label=_("…or invite an external auditor by email"),
@@ -134,7 +131,7 @@ class AssignForm(forms.Form):
         return data
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(TenantFormMixin, forms.ModelForm):
     class Meta:
         model = PlanSession
         fields = ["starts_at", "ends_at", "clause", "process", "topic", "auditee", "location"]
@@ -149,10 +146,8 @@ class SessionForm(forms.ModelForm):
 
         self.fields["clause"].queryset = _clauses()
         self.fields["clause"].label_from_instance = lambda c: f"{c.number} {c.title}"
-        self.fields["process"].queryset = (
-            ProcessInstance.objects.filter(organization=organization)
-            .select_related("clause")
-            .order_by("clause__order")
+        self.fields["process"].queryset = ProcessInstance.objects.select_related("clause").order_by(
+            "clause__order"
         )
         self.fields["process"].label_from_instance = lambda p: f"{p.clause.number} {p.clause.title}"
 
@@ -169,7 +164,7 @@ class NoteForm(forms.ModelForm):
         self.fields["clause"].label_from_instance = lambda c: f"{c.number} {c.title}"
 
 
-class FindingForm(forms.ModelForm):
+class FindingForm(TenantFormMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -191,11 +186,7 @@ class FindingForm(forms.ModelForm):
             self.instance.organization, self.instance.audit = audit.organization, audit
         audit = audit or (self.instance.audit if self.instance.audit_id else None)
 
-        self.fields["evidence"].queryset = (
-            Evidence.objects.filter(organization=organization, deleted_at__isnull=True)
-            if organization is not None
-            else Evidence.objects.none()
-        )
+        self.fields["evidence"].queryset = Evidence.objects.alive()
         self.fields["evidence"].help_text = _("Evidence items sampled (optional).")
         # No empty choice: a finding has a grade. Areas of concern belong to stage 1.
         self.fields["grade"].choices = [
@@ -241,7 +232,7 @@ class PlanNextForm(forms.Form):
         return data
 
 
-class ActionAnswerForm(forms.Form):
+class ActionAnswerForm(TenantFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     correction = forms.CharField(
         label=_("Correction"), widget=forms.Textarea(attrs={"rows": 2}), required=False
@@ -268,9 +259,7 @@ class ActionAnswerForm(forms.Form):
         from itsms.models import Evidence
 
         self.fields["owner"].queryset = members_of(organization)
-        self.fields["evidence"].queryset = Evidence.objects.filter(
-            organization=organization, deleted_at__isnull=True
-        )
+        self.fields["evidence"].queryset = Evidence.objects.alive()
 
 
 class ReviewForm(forms.Form):

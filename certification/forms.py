@@ -2,12 +2,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from itsms.models import NotificationPreference
+from itsms.shared.choices import TenantFormMixin
 from itsms.tenancy.selectors import members_of
 
 from .models import Certificate, CertificationProject
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(TenantFormMixin, forms.ModelForm):
     class Meta:
         model = CertificationProject
         fields = ["certification_body", "target_stage1", "target_certificate"]
@@ -20,12 +21,10 @@ class ProjectForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         from audits.models import CertificationBody
 
-        self.fields["certification_body"].queryset = CertificationBody.objects.filter(
-            organization=organization
-        )
+        self.fields["certification_body"].queryset = CertificationBody.objects.order_by("name")
 
 
-class StepForm(forms.Form):
+class StepForm(TenantFormMixin, forms.Form):
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False)
     due_date = forms.DateField(
         label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -44,7 +43,7 @@ class ItemForm(forms.Form):
     text = forms.CharField(label=_("New item"), max_length=300)
 
 
-class CertificateForm(forms.ModelForm):
+class CertificateForm(TenantFormMixin, forms.ModelForm):
     class Meta:
         model = Certificate
         fields = [
@@ -70,10 +69,8 @@ class CertificateForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         from audits.models import CertificationBody
 
-        self.fields["certification_body"].queryset = CertificationBody.objects.filter(
-            organization=organization
-        )
-        self.fields["previous"].queryset = Certificate.objects.filter(organization=organization)
+        self.fields["certification_body"].queryset = CertificationBody.objects.order_by("name")
+        self.fields["previous"].queryset = Certificate.objects.order_by("-decision_date")
         self.fields["previous"].help_text = _(
             "For a recertification: the certificate it replaces (its expiry sets the new one)."
         )

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from itsms.shared.choices import TenantFormMixin
+
 from . import selectors
 from .models import Kpi, KpiValue, Priority, ProcessInstance, Service
 
@@ -26,7 +28,7 @@ class ProcessChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.clause.number} {obj.clause.title}"
 
 
-class ProcessInstanceForm(forms.ModelForm):
+class ProcessInstanceForm(TenantFormMixin, forms.ModelForm):
     """Edit a process. Only managers may reassign it; ``version`` guards against lost updates."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -108,7 +110,7 @@ def _sla_field_name(priority: str, kind: str) -> str:
     return f"sla_{priority.lower()}_{kind}"
 
 
-class ServiceForm(forms.ModelForm):
+class ServiceForm(TenantFormMixin, forms.ModelForm):
     """A service with its owner, supporting processes, clauses and SLA targets per priority."""
 
     class Meta:
@@ -139,11 +141,9 @@ class ServiceForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.organization = organization
         self.fields["owner"].queryset = selectors.members_of(organization)
-        self.fields["processes"].queryset = (
-            ProcessInstance._default_manager.filter(organization=organization)
-            .select_related("clause")
-            .order_by("clause__order")
-        )
+        self.fields["processes"].queryset = ProcessInstance.objects.select_related(
+            "clause"
+        ).order_by("clause__order")
         self.fields["clauses"].queryset = selectors.primary_clauses()
         existing = {}
         if self.instance.pk:
@@ -163,7 +163,7 @@ class ServiceForm(forms.ModelForm):
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
-        others = Service._default_manager.filter(organization=self.organization, name__iexact=name)
+        others = self.organization.service_set.filter(name__iexact=name)
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)
         if others.exists():

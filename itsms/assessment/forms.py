@@ -4,9 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from itsms.models import ClauseAssessment
+from itsms.shared.choices import TenantFormMixin
 
 
-class ClauseAssessmentForm(forms.ModelForm):
+class ClauseAssessmentForm(TenantFormMixin, forms.ModelForm):
     """One clause's assessment, edited inline on the tree."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -38,7 +39,7 @@ class ClauseAssessmentForm(forms.ModelForm):
             self.initial["version"] = self.instance.version
 
 
-class BulkAssignForm(forms.Form):
+class BulkAssignForm(TenantFormMixin, forms.Form):
     heading = forms.ModelChoiceField(label=_("Chapter or heading"), queryset=None)
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False)
     target_date = forms.DateField(

@@ -14,7 +14,7 @@ from .imports import ImportKind, ImportPreview, PreviewState, RowOutcome
 from .notifications import Notification, NotificationPreference
 from .snapshots import ReadinessSnapshot
 from .standards import Clause, ClauseCorrelation, EditionChange, Standard
-from .tenancy import Invitation, Membership, Organization, Role, TenantModel
+from .tenancy import Invitation, Membership, Organization, Role, TenantModel, TenantQuerySet
 from .users import User
 
 __all__ = [
@@ -44,5 +44,6 @@ __all__ = [
     "Role",
     "Standard",
     "TenantModel",
+    "TenantQuerySet",
     "User",
 ]

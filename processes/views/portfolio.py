@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
 from itsms.shared.exports import ExportMixin
+from itsms.shared.history import history_rows
 from itsms.shared.views import OrganizationMixin
 
 from .. import exports, selectors, services
@@ -17,7 +18,7 @@ from ..filters import ServiceFilterSet
 from ..forms import ServiceForm
 from ..models import Service
 from ..permissions import MANAGE, may_manage_services
-from .common import ObjectMixin, add_errors, history_rows
+from .common import ObjectMixin, add_errors
 
 
 class ServiceListView(ExportMixin, OrganizationMixin, TemplateView):
@@ -134,6 +135,8 @@ class ServiceFormMixin(OrganizationMixin):
             fields = {k: v for k, v in data.items() if k in services.SERVICE_FIELDS}
             try:
                 service = self.save(fields, related)
+                if form.instance.pk is None or form.instance.pk != service.pk:
+                    self.created(service)
             except ValidationError as exc:
                 add_errors(form, exc)
             else:
@@ -164,6 +167,7 @@ class ServiceCreateView(ServiceFormMixin, TemplateView):
 
 class ServiceEditView(ObjectMixin, ServiceFormMixin, TemplateView):
     model = Service
+    object_action = "change"
 
     def get(self, request, *args, **kwargs):
         form = ServiceForm(instance=self.get_object(), organization=self.organization)

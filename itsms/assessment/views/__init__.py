@@ -4,20 +4,20 @@ the readiness report; the portfolio (every organisation of the user with its rea
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.db.models import Count
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
-from itsms.evidence import access
 from itsms.evidence import selectors as evidence_selectors
-from itsms.models import Clause, ClauseAssessment
-from itsms.shared import hooks
+from itsms.models import ClauseAssessment, Evidence
+from itsms.shared import hooks, permissions
+from itsms.shared.forms import add_errors, error_text, form_errors_text
+from itsms.shared.history import history_rows
 from itsms.shared.permissions import Capability
 from itsms.shared.views import OrganizationMixin
-from itsms.standards.reference import PRIMARY
+from itsms.standards.selectors import heading_clauses
 from itsms.tenancy.selectors import members_of
 
 from .. import dashboard, readiness, services
@@ -27,12 +27,7 @@ from ..forms import BulkAssignForm, ClauseAssessmentForm
 
 
 def headings():
-    return (
-        Clause.objects.filter(standard__code=PRIMARY)
-        .annotate(n_children=Count("children"))
-        .filter(n_children__gt=0)
-        .order_by("order")
-    )
+    return heading_clauses()
 
 
 class AssessmentView(OrganizationMixin, TemplateView):
@@ -63,18 +58,20 @@ class AssessmentView(OrganizationMixin, TemplateView):
             ]
             context["filtered"] = len(leaves)
         context["filterset"] = filterset
-        editable = gap.editable_ids(self.request.user, self.membership, self.organization)
+        editable = set(self.restricted(ClauseAssessment, "change").values_list("pk", flat=True))
         members = list(members_of(self.organization))
         today = self.organization.local_today()
         for node in nodes:
             assessment = node["assessment"]
             if assessment is None:
                 continue
-            node["editable"] = editable is None or assessment.pk in editable
+            node["editable"] = assessment.pk in editable
             node["overdue"] = assessment.is_overdue(today)
             if node["editable"]:
                 form = ClauseAssessmentForm(
-                    instance=assessment, members=members_of(self.organization)
+                    instance=assessment,
+                    members=members_of(self.organization),
+                    organization=self.organization,
                 )
                 form.fields["owner"].choices = [("", _("— no owner —"))] + [
                     (m.pk, m.get_full_name()) for m in members
@@ -83,8 +80,12 @@ class AssessmentView(OrganizationMixin, TemplateView):
         context.update(
             nodes=nodes,
             score=score,
-            can_bulk=self.membership.role in ("consultant", "admin"),
-            bulk_form=BulkAssignForm(headings=headings(), members=members_of(self.organization)),
+            can_bulk=permissions.is_manager(self.membership),
+            bulk_form=BulkAssignForm(
+                headings=headings(),
+                members=members_of(self.organization),
+                organization=self.organization,
+            ),
             rule=readiness.RULE_TEXT,
         )
         return context
@@ -106,29 +107,14 @@ class AssessmentRowView(OrganizationMixin, View):
     write_capability = Capability.ASSESS
 
     def get_object(self):
-        return get_object_or_404(
-            self.get_queryset().select_related("clause", "owner", "updated_by"),
-            pk=self.kwargs["pk"],
+        return super().get_object(
+            self.get_queryset().select_related("clause", "owner", "updated_by")
         )
 
     def get(self, request, *args, **kwargs):
         assessment = self.get_object()
-        records = list(
-            assessment.history.select_related("history_user").order_by("-history_date")[:100]
-        )
-        entries = []
-        for newer, older in zip(records, [*records[1:], None], strict=False):
-            changes = []
-            if older is not None:
-                for change in newer.diff_against(older).changes:
-                    changes.append(
-                        {
-                            "field": ClauseAssessment._meta.get_field(change.field).verbose_name,
-                            "old": change.old,
-                            "new": change.new,
-                        }
-                    )
-            entries.append({"record": newer, "changes": changes, "created": older is None})
+        records = assessment.history.select_related("history_user").order_by("-history_date")
+        entries = history_rows(records[:101], limit=100)
         return render(
             request,
             "itsms/assessment/detail.html",
@@ -137,14 +123,10 @@ class AssessmentRowView(OrganizationMixin, View):
                 "membership": self.membership,
                 "assessment": assessment,
                 "entries": entries,
-                "can_edit": gap.may_edit(request.user, self.membership, assessment),
-                "may_read_evidence": access.may_read(
-                    request.user, self.organization, self.membership
-                ),
-                "evidence_items": (
-                    evidence_selectors.evidence_for_clause(self.organization, assessment.clause)
-                    if access.may_read(request.user, self.organization, self.membership)
-                    else []
+                "can_edit": self.allows("change", assessment),
+                "may_read_evidence": True,
+                "evidence_items": evidence_selectors.evidence_for_clause(
+                    self.scoped(Evidence), assessment.clause
                 ),
                 "today": self.organization.local_today(),
                 "can_upload_evidence": self.can(Capability.UPLOAD_EVIDENCE),
@@ -153,15 +135,10 @@ class AssessmentRowView(OrganizationMixin, View):
 
     def post(self, request, *args, **kwargs):
         assessment = self.get_object()
-        if not gap.may_edit(request.user, self.membership, assessment):
-            return render(
-                request,
-                "403.html",
-                {"organization": self.organization},
-                status=403,
-            )
         members = members_of(self.organization)
-        form = ClauseAssessmentForm(request.POST, instance=assessment, members=members)
+        form = ClauseAssessmentForm(
+            request.POST, instance=assessment, members=members, organization=self.organization
+        )
         status = 200
         message = None
         if form.is_valid():
@@ -181,8 +158,7 @@ class AssessmentRowView(OrganizationMixin, View):
                 form = None
             except ValidationError as exc:
                 status = 400
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_errors(form, exc)
         else:
             status = 400
             assessment.refresh_from_db()
@@ -194,7 +170,9 @@ class AssessmentRowView(OrganizationMixin, View):
             url = reverse("itsms:assessment", kwargs={"org_slug": self.organization.slug})
             return redirect(f"{url}#clause-{assessment.clause.number}")
         if form is None:
-            form = ClauseAssessmentForm(instance=assessment, members=members)
+            form = ClauseAssessmentForm(
+                instance=assessment, members=members, organization=self.organization
+            )
         nodes, score = gap.assessment_tree(self.organization)
         affected = set(readiness.ancestors_of(assessment.clause.number))
         rollups = [n for n in nodes if n["clause"].number in affected]
@@ -227,7 +205,10 @@ class AssessmentBulkAssignView(OrganizationMixin, View):
 
     def post(self, request, *args, **kwargs):
         form = BulkAssignForm(
-            request.POST, headings=headings(), members=members_of(self.organization)
+            request.POST,
+            headings=headings(),
+            members=members_of(self.organization),
+            organization=self.organization,
         )
         if form.is_valid():
             try:
@@ -244,11 +225,9 @@ class AssessmentBulkAssignView(OrganizationMixin, View):
                     % {"count": count, "number": form.cleaned_data["heading"].number},
                 )
             except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
+                messages.error(request, error_text(exc))
         else:
-            messages.error(
-                request, " ".join(str(e) for errors in form.errors.values() for e in errors)
-            )
+            messages.error(request, form_errors_text(form))
         return redirect("itsms:assessment", org_slug=self.organization.slug)
 
 
