@@ -38,6 +38,7 @@ from itsms.models import (
     Evidence,
     EvidenceVersion,
     GapAssessment,
+    ImportPreview,
     Invitation,
     Membership,
     Notification,
@@ -474,3 +475,10 @@ register(
     change=Access(Capability.VIEW, everyone=own_notifications),
 )
 register(ReadinessSnapshot, view=Access(Capability.VIEW))
+# The gap assessment's import dry runs: only those who may import read, store and apply them.
+register(
+    ImportPreview,
+    view=Access(Capability.CHANGE_ORGANIZATION),
+    add=Access(Capability.CHANGE_ORGANIZATION),
+    change=Access(Capability.CHANGE_ORGANIZATION),
+)
