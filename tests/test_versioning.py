@@ -156,6 +156,7 @@ def _cases():
         "sms.Objective": _sms_case("objective"),
         "sms.Supplier": _sms_case("supplier", field="contact"),
         "sms.Agreement": _sms_case("agreement"),
+        "sms.Improvement": _sms_case("improvement"),
         "sms.TreatmentAction": Case(
             _sms_action,
             "sms-api:risk-action-detail",
