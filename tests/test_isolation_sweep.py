@@ -239,6 +239,11 @@ NOT_SHOWING_OWN = {
     "itsms:my_work": "the consultant is assigned nothing in the planted world",
     "itsms:dashboard": "aggregates: its lists name clauses (tests/test_assessment.py)",
     "audits:programme": "internal audits only; A's planted audit is a stage 2 audit",
+    "itsms:assessment_workbook": "an XLSX file (read in tests/test_assessment_import.py)",
+    "itsms:assessment_import": "an upload form",
+    "sms:overview": "counts per register, no rows",
+    "sms:settings": "a form (the risk scale)",
+    "sms:risk_heatmap": "counts per cell; the rows are on sms:risk_list",
 }
 #: Lists and PDFs of A that show A by something other than the marker.
 OWN_TEXT = {
