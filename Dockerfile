@@ -24,4 +24,4 @@ RUN SECRET_KEY=build-only ALLOWED_HOSTS=localhost DATABASE_URL=postgres://x@loca
 
 USER itsms
 EXPOSE 8000
-CMD ["gunicorn", "itsms.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD ["gunicorn", "itsms.wsgi", "--config", "gunicorn.conf.py", "--bind", "0.0.0.0:8000", "--workers", "3"]

@@ -16,3 +16,6 @@ class AuditsConfig(AppConfig):
 
         hooks.register_my_work(my_actions)
         hooks.register_dashboard_panel(audits_panel)
+        from .search import register_kinds
+
+        register_kinds()

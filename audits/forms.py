@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from itsms.models import Clause
 from itsms.shared.choices import TenantFormMixin
+from itsms.shared.forms import Form, ModelForm
 from itsms.standards.reference import PRIMARY
 from itsms.tenancy.selectors import members_of
 
@@ -32,7 +33,7 @@ class PersonChoiceField(forms.ModelChoiceField):
         return obj.get_full_name()
 
 
-class CertificationBodyForm(forms.ModelForm):
+class CertificationBodyForm(ModelForm):
     class Meta:
         model = CertificationBody
         fields = [
@@ -45,11 +46,10 @@ class CertificationBodyForm(forms.ModelForm):
         ]
         widgets = {
             "contacts": forms.Textarea(attrs={"rows": 3}),
-            "transition_cutoff": forms.DateInput(attrs={"type": "date"}),
         }
 
 
-class AuditForm(TenantFormMixin, forms.ModelForm):
+class AuditForm(TenantFormMixin, ModelForm):
     """Plan or edit an audit; every choice is limited to the organisation's own objects."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -75,9 +75,6 @@ class AuditForm(TenantFormMixin, forms.ModelForm):
             "objectives",
         ]
         widgets = {
-            f: forms.DateInput(attrs={"type": "date"})
-            for f in ("planned_start", "planned_end", "actual_start", "actual_end")
-        } | {
             "objectives": forms.Textarea(attrs={"rows": 3}),
             "scope_statement": forms.Textarea(attrs={"rows": 2}),
             "scope_sites": forms.Textarea(attrs={"rows": 2}),
@@ -105,11 +102,11 @@ class AuditForm(TenantFormMixin, forms.ModelForm):
             f"{p.clause.number} {p.clause.title}"
         )
         self.fields["scope_services"].queryset = Service.objects.order_by("name")
-        if self.instance.pk and not self.is_bound:
-            self.initial["version"] = self.instance.version
+        if self.instance.pk:
+            self.initial.setdefault("version", self.instance.version)
 
 
-class AssignForm(TenantFormMixin, forms.Form):
+class AssignForm(TenantFormMixin, Form):
     user = PersonChoiceField(label=_("Auditor (member)"), queryset=None, required=False)
     email = forms.EmailField(
         label=_("…or invite an external auditor by email"),
@@ -131,14 +128,10 @@ class AssignForm(TenantFormMixin, forms.Form):
         return data
 
 
-class SessionForm(TenantFormMixin, forms.ModelForm):
+class SessionForm(TenantFormMixin, ModelForm):
     class Meta:
         model = PlanSession
         fields = ["starts_at", "ends_at", "clause", "process", "topic", "auditee", "location"]
-        widgets = {
-            "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
-            "ends_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
-        }
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
@@ -152,19 +145,20 @@ class SessionForm(TenantFormMixin, forms.ModelForm):
         self.fields["process"].label_from_instance = lambda p: f"{p.clause.number} {p.clause.title}"
 
 
-class NoteForm(forms.ModelForm):
+class NoteForm(ModelForm):
     class Meta:
         model = AuditNote
         fields = ["kind", "clause", "subject", "text"]
         widgets = {"text": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "note-%s")  # beside the finding form on the audit page
         super().__init__(*args, **kwargs)
         self.fields["clause"].queryset = _clauses()
         self.fields["clause"].label_from_instance = lambda c: f"{c.number} {c.title}"
 
 
-class FindingForm(TenantFormMixin, forms.ModelForm):
+class FindingForm(TenantFormMixin, ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -197,29 +191,21 @@ class FindingForm(TenantFormMixin, forms.ModelForm):
         self.fields["clause"].queryset = _clauses()
         self.fields["clause"].label_from_instance = lambda c: f"{c.number} {c.title}"
         self.fields["clause"].help_text = _("Required for a nonconformity.")
-        if self.instance.pk and not self.is_bound:
-            self.initial["version"] = self.instance.version
+        if self.instance.pk:
+            self.initial.setdefault("version", self.instance.version)
 
 
-class ClosingMeetingForm(forms.Form):
-    held_on = forms.DateField(
-        label=_("Closing meeting held on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+class ClosingMeetingForm(Form):
+    held_on = forms.DateField(label=_("Closing meeting held on"))
 
 
-class OpeningMeetingForm(forms.Form):
-    held_on = forms.DateField(
-        label=_("Opening meeting held on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+class OpeningMeetingForm(Form):
+    held_on = forms.DateField(label=_("Opening meeting held on"))
 
 
-class PlanNextForm(forms.Form):
-    planned_start = forms.DateField(
-        label=_("Planned start"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    planned_end = forms.DateField(
-        label=_("Planned end"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+class PlanNextForm(Form):
+    planned_start = forms.DateField(label=_("Planned start"))
+    planned_end = forms.DateField(label=_("Planned end"))
 
     def clean(self):
         data = super().clean()
@@ -232,7 +218,7 @@ class PlanNextForm(forms.Form):
         return data
 
 
-class ActionAnswerForm(TenantFormMixin, forms.Form):
+class ActionAnswerForm(TenantFormMixin, Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     correction = forms.CharField(
         label=_("Correction"), widget=forms.Textarea(attrs={"rows": 2}), required=False
@@ -244,9 +230,7 @@ class ActionAnswerForm(TenantFormMixin, forms.Form):
         label=_("Corrective-action plan"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     owner = PersonChoiceField(label=_("Owner"), queryset=None, required=False)
-    target_date = forms.DateField(
-        label=_("Target date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    target_date = forms.DateField(label=_("Target date"), required=False)
     evidence = forms.ModelMultipleChoiceField(
         label=_("Evidence"),
         queryset=None,
@@ -262,7 +246,7 @@ class ActionAnswerForm(TenantFormMixin, forms.Form):
         self.fields["evidence"].queryset = Evidence.objects.alive()
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     comment = forms.CharField(
         label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False

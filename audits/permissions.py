@@ -30,13 +30,16 @@ from itsms.shared.permissions import (
 )
 
 from .models import (
+    ActionEvidence,
     Audit,
     AuditAssignment,
     AuditInvitation,
     AuditNote,
+    AuditPack,
     CertificationBody,
     CorrectiveAction,
     Finding,
+    FindingEvidence,
     PlanSession,
 )
 
@@ -75,6 +78,17 @@ actions_of_assigned_audits = permissions.Rule(
     "Corrective actions of the findings of the audits the user is assigned to.",
 )
 
+of_assigned_audits_findings = permissions.Rule(
+    "of_assigned_audits_findings",
+    _on_assigned("finding__audit"),
+    "Evidence sampled for the findings of the audits the user is assigned to.",
+)
+of_assigned_audits_actions = permissions.Rule(
+    "of_assigned_audits_actions",
+    _on_assigned("action__finding__audit"),
+    "Evidence of the corrective actions of the audits the user is assigned to.",
+)
+
 
 @rule
 def own_actions(user) -> Q:
@@ -91,6 +105,8 @@ register(
     change=Access(MANAGE),
     lead=Access(Capability.VIEW, limits=limited(led_audits, NON_MANAGERS)),
     record=Access(Capability.VIEW, everyone=assigned_audits),
+    # the audit pack: the audit's auditors while assigned, and the managers (may_take_pack)
+    take_pack=Access(Capability.VIEW, limits=limited(assigned_audits, NON_MANAGERS)),
 )
 register(
     AuditAssignment,
@@ -120,6 +136,21 @@ register(
     ),
     review=Access(Capability.VIEW, everyone=actions_of_assigned_audits),
 )
+register(
+    AuditPack,
+    view=Access(Capability.VIEW, limits=limited(of_assigned_audits, _outside)),
+    # the pack (build and download): the audit's auditors while assigned, and the managers
+    add=Access(Capability.VIEW, limits=limited(of_assigned_audits, NON_MANAGERS)),
+    take=Access(Capability.VIEW, limits=limited(of_assigned_audits, NON_MANAGERS)),
+)
+register(
+    FindingEvidence,
+    view=Access(Capability.VIEW, limits=limited(of_assigned_audits_findings, _outside)),
+)
+register(
+    ActionEvidence,
+    view=Access(Capability.VIEW, limits=limited(of_assigned_audits_actions, _outside)),
+)
 register(AuditInvitation, view=Access(MANAGE), add=Access(MANAGE), change=Access(MANAGE))
 
 
@@ -141,3 +172,10 @@ def may_lead(user, membership, audit) -> bool:
 def may_answer(user, membership, action) -> bool:
     """May the user answer this corrective action (write and submit the plan)?"""
     return permissions.allows(user, "change", action)
+
+
+def may_take_pack(user, membership, audit) -> bool:
+    """The audit pack (build and download) is for the audit's auditors, while assigned, and for
+    the organisation's consultants and admins: not for contributors, viewers, or an auditor of
+    another audit (the policy's ``take_pack``)."""
+    return permissions.allows(user, "take_pack", audit)

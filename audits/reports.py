@@ -92,3 +92,27 @@ def audit_report_pdf(audit, *, language: str | None = None) -> bytes:
         while len(_cache) > max(0, _cache_entries()):
             _cache.popitem(last=False)
     return pdf
+
+
+def plan_context(audit) -> dict:
+    return {
+        "audit": audit,
+        "organization": audit.organization,
+        "team": selectors.active_assignments(audit),
+        "sessions": list(audit.sessions.select_related("clause", "process__clause")),
+        "scope_clauses": list(audit.scope_clauses.order_by("order")),
+        "scope_processes": list(audit.scope_processes.select_related("clause")),
+        "scope_services": list(audit.scope_services.all()),
+    }
+
+
+def audit_plan_pdf(audit, *, language: str | None = None) -> bytes:
+    """The audit plan as a PDF: criteria, team and the timed sessions, in the organisation's
+    time zone (the times a session shows are the auditee's)."""
+    from weasyprint import HTML
+
+    with organization_context(audit.organization, language):
+        context = plan_context(audit)
+        context["generated"] = dateformat.format(timezone.localtime(timezone.now()), "Y-m-d H:i")
+        html = render_to_string("audits/plan_pdf.html", context)
+    return HTML(string=html).write_pdf()

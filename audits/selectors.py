@@ -160,7 +160,12 @@ def open_nonconformities(organization, today, *, limit: int = PANEL_SHOWN):
     ``limit`` most urgent (earliest response deadline first, majors first) — two queries."""
     qs = (
         CorrectiveAction.objects.filter(
-            organization=organization, finding__grade__in=NONCONFORMITIES
+            organization=organization,
+            # the same organisation, said of the finding and the audit too: each join then
+            # reads its organisation's index, not the whole table (bench --explain)
+            finding__organization=organization,
+            finding__audit__organization=organization,
+            finding__grade__in=NONCONFORMITIES,
         )
         .exclude(state=ActionState.VERIFIED)
         .annotate(response_due=response_deadline_expression())

@@ -16,6 +16,7 @@ from itsms.shared.versioning import ANY
 
 from . import notifications
 from .models import (
+    ActionEvidence,
     ActionState,
     Audit,
     AuditAssignment,
@@ -24,6 +25,7 @@ from .models import (
     CertificationBody,
     CorrectiveAction,
     Finding,
+    FindingEvidence,
     PlanSession,
 )
 from .permissions import LEAD_PERM, RECORD_PERM
@@ -195,7 +197,7 @@ def finding_record(*, audit: Audit, actor, evidence=(), **fields) -> Finding:
         actor,
     )
     if evidence:
-        finding.evidence.set(evidence)
+        _link_evidence(FindingEvidence, "finding", finding, evidence, actor)
     if audit.status == AuditStatus.PLANNED:
         audit.status = AuditStatus.IN_PROGRESS
         today = audit.organization.local_today()
@@ -218,7 +220,7 @@ def finding_update(*, finding: Finding, actor, version=ANY, evidence=None, **fie
     locked.version += 1
     _save(locked, actor)
     if evidence is not None:
-        locked.evidence.set(evidence)
+        _link_evidence(FindingEvidence, "finding", locked, evidence, actor)
     if locked.is_nonconformity and locked.audit.closing_meeting_on:
         _ensure_action(locked, actor)
     return locked
@@ -337,6 +339,37 @@ def _check_evidence(organization, evidence):
         raise ValidationError({"evidence": _("Choose evidence of this organisation.")})
 
 
+def _link_evidence(link_model, owner_field: str, owner, evidence, actor) -> None:
+    """Link ``owner`` (a finding or a corrective action) to exactly ``evidence``. A new link
+    samples the item's current version; a link kept keeps the version it sampled, however many
+    versions were uploaded since (the audit pack hands over that version)."""
+    wanted = {item.pk: item for item in evidence}
+    existing = {
+        link.evidence_id: link for link in link_model.objects.filter(**{owner_field: owner})
+    }
+    for pk, link in existing.items():
+        if pk not in wanted:
+            link._history_user = actor
+            link.delete()
+    for pk, item in wanted.items():
+        if pk in existing:
+            continue
+        if item.current_version_id is None:
+            raise ValidationError(
+                {"evidence": _("“%(title)s” has no file to sample.") % {"title": item.title}}
+            )
+        _save(
+            link_model(
+                organization_id=owner.organization_id,
+                evidence=item,
+                sampled_version_id=item.current_version_id,
+                linked_by=actor,
+                **{owner_field: owner},
+            ),
+            actor,
+        )
+
+
 @transaction.atomic
 def action_update(*, action: CorrectiveAction, actor, version=ANY, evidence=None, **fields):
     locked = CorrectiveAction.objects.select_for_update(of=("self",)).get(pk=action.pk)
@@ -358,7 +391,7 @@ def action_update(*, action: CorrectiveAction, actor, version=ANY, evidence=None
     locked.version += 1
     _save(locked, actor)
     if evidence is not None:
-        locked.evidence.set(evidence)
+        _link_evidence(ActionEvidence, "action", locked, evidence, actor)
     return locked
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import actions, audit, findings, invitations, programme, report, steps
+from .views import actions, audit, findings, invitations, packs, programme, report, steps
 
 app_name = "audits"
 
@@ -22,6 +22,20 @@ urlpatterns = [
     path(org + "audits/<int:pk>/plan/", audit.AuditPlanView.as_view(), name="audit_plan"),
     path(
         org + "audits/<int:pk>/report.pdf", report.AuditReportPdfView.as_view(), name="audit_report"
+    ),
+    path(
+        org + "audits/<int:pk>/plan.pdf", report.AuditPlanPdfView.as_view(), name="audit_plan_pdf"
+    ),
+    path(org + "audits/<int:pk>/pack/", packs.AuditPackView.as_view(), name="audit_pack"),
+    path(
+        org + "audit-packs/<int:pk>/progress/",
+        packs.AuditPackProgressView.as_view(),
+        name="pack_progress",
+    ),
+    path(
+        org + "audit-packs/<int:pk>/download/",
+        packs.AuditPackDownloadView.as_view(),
+        name="pack_download",
     ),
     path(
         org + "audits/<int:pk>/findings/",

@@ -158,7 +158,7 @@ def run_jobs(args, place, env, manifest) -> list[Result]:
         if args.explain:
             command.append("--explain")
         child_env = {**os.environ, **env, "BENCH_DATABASE_URL": copy.url}
-        log("reminder scan as beat runs it, twice, no worker consuming")
+        log("reminder scan as beat runs it, twice, no worker consuming; the audit pack")
         output = subprocess.run(  # noqa: S603
             command, env=child_env, capture_output=True, text=True, check=False
         )
@@ -211,7 +211,37 @@ def scan_rows(job: dict) -> list[Result]:
                 ),
             )
         )
-    rows.append(Result("beat with no worker: queued by run 1", value=first["queued"], unit="msgs"))
+    claimed = first.get("claimed")
+    rows.append(
+        Result(
+            "beat with no worker: queued by run 1",
+            value=first["queued"],
+            unit="msgs",
+            note=f"{claimed:,} reminders in them" if claimed is not None else "",
+        )
+    )
+    pack = job.get("pack")
+    if pack:
+        rows.append(
+            Result(
+                f"audit pack ({pack['versions']} evidence versions)",
+                Target(ms=60_000),
+                median_ms=pack["seconds"] * 1000,
+                bytes=pack["bytes"],
+                samples=1,
+                note=f"{pack['included']} in the pack, {pack['failed']} left out; "
+                f"{pack['findings']} findings",
+            )
+        )
+        rows.append(
+            Result(
+                "audit pack: peak memory growth",
+                Target(mb=150),
+                value=pack["peak_growth_mb"],
+                unit="MB",
+                note=f"peak of the process {pack['peak_mb']:,.0f} MB",
+            )
+        )
     rows.append(
         Result(
             "beat with no worker: queued again by run 2",
@@ -230,7 +260,7 @@ def main(argv=None) -> int:
     started = time.monotonic()
     place, env, manifest = prepare(args, scale)
     results = serve_and_measure(args, scale, env, manifest)
-    if selected("reminder scan, beat with no worker", args.only):
+    if selected("reminder scan, beat with no worker, audit pack", args.only):
         results += run_jobs(args, place, env, manifest)
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print()

@@ -20,6 +20,7 @@ import time
 import django
 
 SCAN_BATCH = 200  # organisations per batch of today's scan, to express queries per batch
+PACK_VERSIONS = 500  # evidence versions sampled in the audit whose pack is built
 
 
 def _beat_reminder_task(app):
@@ -79,7 +80,7 @@ def run_scan(explainer=None) -> dict:
 
         with capture() as captured, connection.execute_wrapper(count_inserts):
             started = time.perf_counter()
-            task()
+            claimed = task()  # the reminder ids it handed over (in batches per message)
             seconds = time.perf_counter() - started
         publish_seconds = publishing.seconds - seconds_before
         runs.append(
@@ -89,6 +90,7 @@ def run_scan(explainer=None) -> dict:
                 "publish_seconds": publish_seconds,
                 "scan_seconds": seconds - publish_seconds,
                 "queued": publishing.count - count_before,
+                "claimed": claimed if isinstance(claimed, int) else None,
                 "waiting": _waiting_in_broker(),
                 "queries": captured.total,
                 "inserts": inserts,
@@ -101,6 +103,69 @@ def run_scan(explainer=None) -> dict:
     for run in runs:
         run["queries_per_batch"] = run["queries"] / batches
     return {"task": key, "organizations": organizations, "batches": batches, "runs": runs}
+
+
+def _peak_rss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
+
+
+def run_pack() -> dict:
+    """The audit pack of the biggest audit with ``PACK_VERSIONS`` evidence versions sampled
+    (one version of each of as many items, often not the current one), built in-process as
+    the Celery task builds it; its time and how much the process's peak memory grew."""
+    import os
+
+    from django.apps import apps
+    from django.db.models import Count
+
+    from audits.pack import build
+
+    Audit = apps.get_model("audits", "Audit")
+    FindingEvidence = apps.get_model("audits", "FindingEvidence")
+    AuditPack = apps.get_model("audits", "AuditPack")
+    EvidenceVersion = apps.get_model("itsms", "EvidenceVersion")
+    audit = Audit.objects.annotate(n=Count("findings")).order_by("-n").first()
+    findings = list(audit.findings.order_by("pk").values_list("pk", flat=True))
+    versions, seen = [], set()
+    for version in EvidenceVersion.objects.filter(organization=audit.organization).order_by(
+        "evidence_id", "number"
+    ):
+        if version.evidence_id not in seen:
+            seen.add(version.evidence_id)
+            versions.append(version)
+        if len(versions) >= PACK_VERSIONS:
+            break
+    FindingEvidence.objects.bulk_create(
+        FindingEvidence(
+            organization_id=audit.organization_id,
+            finding_id=findings[i % len(findings)],
+            evidence_id=version.evidence_id,
+            sampled_version=version,
+        )
+        for i, version in enumerate(versions)
+    )
+    pack = AuditPack.objects.create(
+        organization_id=audit.organization_id, audit=audit, language="en", status="building"
+    )
+    pack = AuditPack.objects.select_related("organization", "audit__organization").get(pk=pack.pk)
+    before = _peak_rss_mb()
+    started = time.perf_counter()
+    built = build.build(pack)
+    seconds = time.perf_counter() - started
+    grown = max(0.0, _peak_rss_mb() - before)
+    os.unlink(built.path)
+    return {
+        "seconds": seconds,
+        "versions": len(versions),
+        "included": built.evidence_count,
+        "failed": built.failed_count,
+        "findings": len(findings),
+        "bytes": built.size,
+        "peak_growth_mb": grown,
+        "peak_mb": _peak_rss_mb(),
+    }
 
 
 def explain_pages(ids: dict, explainer) -> None:
@@ -206,6 +271,7 @@ def main(argv: list[str]) -> int:
         explain_pages(ids, explainer)
     result = run_scan(explainer)
     result["import"] = run_import()
+    result["pack"] = run_pack()
     if explainer is not None:
         explainer.summary()
     sys.stdout.flush()

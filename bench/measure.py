@@ -46,7 +46,44 @@ def pages(ids: dict) -> list[Probe]:
         Probe("portfolio calendar", "/calendar/", Target(ratio=5)),
         Probe(f"consultant portfolio, {orgs} orgs", "/", Target(ratio=5)),
         Probe("evidence register", f"{org}/evidence/", Target(ratio=5)),
+        *search(ids),
     ]
+
+
+#: Issue 16: search answers in under 200 ms on 10,000 evidence items.
+SEARCH_TARGET = Target(ms=200)
+SEARCHES = (("事件管理", "%E4%BA%8B%E4%BB%B6%E7%AE%A1%E7%90%86"), ("incident", "incident"))
+
+
+def search(ids: dict) -> list[Probe]:
+    slug, count = ids["search_slug"], ids["search_evidence"]
+    probes = []
+    for words, quoted in SEARCHES:
+        probes += [
+            Probe(
+                f"search {words}, {count:,} evidence",
+                f"/o/{slug}/search/?q={quoted}",
+                SEARCH_TARGET,
+            ),
+            Probe(
+                f"search {words}, evidence only",
+                f"/o/{slug}/search/?q={quoted}&kind=evidence",
+                SEARCH_TARGET,
+            ),
+        ]
+    orgs = ids["consultant_organizations"]
+    probes.append(
+        Probe(f"search 事件管理, all {orgs} orgs", f"/search/?q={SEARCHES[0][1]}", SEARCH_TARGET)
+    )
+    probes.append(
+        Probe(
+            f"API search 事件管理, {count:,} evidence",
+            f"/api/v1/search/?organization={slug}&q={SEARCHES[0][1]}",
+            SEARCH_TARGET,
+            token=True,
+        )
+    )
+    return probes
 
 
 def pdfs(ids: dict) -> list[Probe]:
@@ -87,7 +124,7 @@ def api_lists(ids: dict) -> list[Probe]:
     probes = []
     for name in dict.fromkeys(names):
         path = reverse(name)
-        if "format" in path or not path.startswith("/api/"):
+        if "format" in path or not path.startswith("/api/") or path == "/api/v1/search/":
             continue
         query = f"?organization={ids['big_slug']}"
         probes.append(Probe(f"API {path}", path + query, Target(ratio=4), token=True))

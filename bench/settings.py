@@ -20,6 +20,7 @@ os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret-" + "x" * 40)
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 os.environ.setdefault("ALLOW_SQLITE_IN_PRODUCTION", "true")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("SITE_URL", "http://127.0.0.1")  # production requires it (links in emails)
 if os.environ.get("BENCH_DATABASE_URL"):
     os.environ["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
 if os.environ.get("BENCH_MEDIA_ROOT"):

@@ -3,19 +3,16 @@ from django.utils.translation import gettext_lazy as _
 
 from itsms.models import NotificationPreference
 from itsms.shared.choices import TenantFormMixin
+from itsms.shared.forms import Form, ModelForm
 from itsms.tenancy.selectors import members_of
 
 from .models import Certificate, CertificationProject
 
 
-class ProjectForm(TenantFormMixin, forms.ModelForm):
+class ProjectForm(TenantFormMixin, ModelForm):
     class Meta:
         model = CertificationProject
         fields = ["certification_body", "target_stage1", "target_certificate"]
-        widgets = {
-            "target_stage1": forms.DateInput(attrs={"type": "date"}),
-            "target_certificate": forms.DateInput(attrs={"type": "date"}),
-        }
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
@@ -24,11 +21,9 @@ class ProjectForm(TenantFormMixin, forms.ModelForm):
         self.fields["certification_body"].queryset = CertificationBody.objects.order_by("name")
 
 
-class StepForm(TenantFormMixin, forms.Form):
+class StepForm(TenantFormMixin, Form):
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False)
-    due_date = forms.DateField(
-        label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    due_date = forms.DateField(label=_("Due date"), required=False)
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -39,11 +34,11 @@ class StepForm(TenantFormMixin, forms.Form):
         self.fields["owner"].label_from_instance = lambda u: u.get_full_name()
 
 
-class ItemForm(forms.Form):
+class ItemForm(Form):
     text = forms.CharField(label=_("New item"), max_length=300)
 
 
-class CertificateForm(TenantFormMixin, forms.ModelForm):
+class CertificateForm(TenantFormMixin, ModelForm):
     class Meta:
         model = Certificate
         fields = [
@@ -59,8 +54,6 @@ class CertificateForm(TenantFormMixin, forms.ModelForm):
             "notes",
         ]
         widgets = {
-            "decision_date": forms.DateInput(attrs={"type": "date"}),
-            "issue_date": forms.DateInput(attrs={"type": "date"}),
             "scope": forms.Textarea(attrs={"rows": 2}),
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
@@ -77,7 +70,7 @@ class CertificateForm(TenantFormMixin, forms.ModelForm):
         self.instance.organization = organization
 
 
-class PreferenceForm(forms.ModelForm):
+class PreferenceForm(ModelForm):
     class Meta:
         model = NotificationPreference
         fields = ["channel"]

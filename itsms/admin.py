@@ -5,7 +5,29 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Clause, EditionChange, Membership, Organization, Standard, User
+from .models import (
+    Clause,
+    EditionChange,
+    IdentityProvider,
+    Membership,
+    Organization,
+    SSODomain,
+    Standard,
+    User,
+)
+
+
+@admin.action(description=_("Remove second factors (lost authenticator or key)"))
+def remove_second_factors(modeladmin, request, queryset):
+    """The lost-factor path: the user's apps, keys and recovery codes go, their sessions end,
+    they are told by email and set up a new factor at their next sign-in."""
+    from itsms.accounts.services import second_factors_reset
+
+    for user in queryset:
+        second_factors_reset(user=user, actor=request.user)
+    modeladmin.message_user(
+        request, _("Second factors removed for %(count)d users.") % {"count": queryset.count()}
+    )
 
 
 @admin.register(User)
@@ -13,6 +35,7 @@ class UserAdmin(BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "full_name", "is_active", "is_staff", "last_login"]
     search_fields = ["email", "full_name"]
+    actions = [remove_second_factors]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Personal info"), {"fields": ["full_name"]}),
@@ -89,3 +112,39 @@ class EditionChangeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class SSODomainInline(admin.TabularInline):
+    model = SSODomain
+    extra = 0
+    fields = ["domain", "approved", "created_at"]
+    readonly_fields = ["domain", "created_at"]
+
+
+@admin.register(IdentityProvider)
+class IdentityProviderAdmin(SimpleHistoryAdmin):
+    """Organisations configure their providers themselves; the site admin approves the domains
+    that are not the configuring admin's own (``SSODomain.approved``)."""
+
+    list_display = ["name", "organization", "protocol", "enabled", "password_sign_in_disabled"]
+    list_filter = ["protocol", "enabled"]
+    search_fields = ["name", "organization__name", "domains__domain"]
+    exclude = ["client_secret_encrypted"]
+    readonly_fields = ["key"]
+    inlines = [SSODomainInline]
+
+
+@admin.action(description=_("Approve the selected domains"))
+def approve_domains(modeladmin, request, queryset):
+    from itsms.sso.services import domain_approve
+
+    for domain in queryset.filter(approved=False):
+        domain_approve(domain=domain, actor=request.user)
+
+
+@admin.register(SSODomain)
+class SSODomainAdmin(SimpleHistoryAdmin):
+    list_display = ["domain", "organization", "identity_provider", "approved", "created_at"]
+    list_filter = ["approved"]
+    search_fields = ["domain", "organization__name"]
+    actions = [approve_domains]

@@ -18,6 +18,7 @@ app.autodiscover_tasks()  # each installed app's tasks.py
 # and messages already queued keep working.
 CORE_PACKAGES = [
     "itsms.accounts",
+    "itsms.archive",
     "itsms.assessment",
     "itsms.evidence",
     "itsms.notifications",

@@ -6,8 +6,8 @@ the core's two namespaces, ``itsms`` (pages) and ``itsms-api`` (one router, whic
 root), in the order below.
 """
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import (
     SpectacularAPIView,
@@ -16,10 +16,12 @@ from drf_spectacular.views import (
 from rest_framework.routers import DefaultRouter
 
 from itsms.accounts import urls as accounts_urls
-from itsms.accounts.forms import EmailAuthenticationForm
+from itsms.archive import urls as archive_urls
 from itsms.assessment import urls as assessment_urls
 from itsms.evidence import urls as evidence_urls
 from itsms.notifications import urls as notifications_urls
+from itsms.search import urls as search_urls
+from itsms.sso import urls as sso_urls
 from itsms.standards import urls as standards_urls
 from itsms.tenancy import urls as tenancy_urls
 
@@ -30,7 +32,14 @@ CORE_URLS = (
     assessment_urls,
     notifications_urls,
     evidence_urls,
+    sso_urls,
+    search_urls,
+    archive_urls,
 )
+
+
+# The site admin signs in on the product's sign-in page, with its second step.
+admin.site.login = secure_admin_login(admin.site.login)
 
 
 def _core_pages():
@@ -47,36 +56,7 @@ def _core_api():
 
 
 urlpatterns = [
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "accounts/password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"
-    ),
-    path(
-        "accounts/password/change/done/",
-        auth_views.PasswordChangeDoneView.as_view(),
-        name="password_change_done",
-    ),
-    path("accounts/password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
-    path(
-        "accounts/password/reset/sent/",
-        auth_views.PasswordResetDoneView.as_view(),
-        name="password_reset_done",
-    ),
-    path(
-        "accounts/password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
-        name="password_reset_confirm",
-    ),
-    path(
-        "accounts/password/reset/complete/",
-        auth_views.PasswordResetCompleteView.as_view(),
-        name="password_reset_complete",
-    ),
+    *accounts_urls.auth_urlpatterns,
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

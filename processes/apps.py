@@ -15,6 +15,9 @@ class ProcessesConfig(AppConfig):
         from .hooks import maturity_heatmap_panel, my_processes
 
         hooks.register_my_work(my_processes)
+        from .search import register_kinds
+
+        register_kinds()
         # The readiness dashboard's panels (a hook the core may offer).
         register_panel = getattr(hooks, "register_dashboard_panel", None)
         if register_panel is not None:

@@ -4,13 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from itsms.shared.choices import TenantFormMixin
+from itsms.shared.forms import ModelForm
 
 from . import selectors
 from .models import Kpi, KpiValue, Priority, ProcessInstance, Service
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class OwnerChoiceField(forms.ModelChoiceField):
@@ -28,7 +25,7 @@ class ProcessChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.clause.number} {obj.clause.title}"
 
 
-class ProcessInstanceForm(TenantFormMixin, forms.ModelForm):
+class ProcessInstanceForm(TenantFormMixin, ModelForm):
     """Edit a process. Only managers may reassign it; ``version`` guards against lost updates."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -46,7 +43,6 @@ class ProcessInstanceForm(TenantFormMixin, forms.ModelForm):
         widgets = {
             "purpose": forms.Textarea(attrs={"rows": 3}),
             "maturity": forms.NumberInput(attrs={"min": 0, "max": 5}),
-            "last_review_date": DateInput,
         }
         field_classes = {"owner": OwnerChoiceField}
 
@@ -66,7 +62,7 @@ class ProcessInstanceForm(TenantFormMixin, forms.ModelForm):
         return data
 
 
-class KpiForm(forms.ModelForm):
+class KpiForm(ModelForm):
     class Meta:
         model = Kpi
         fields = ["name", "description", "target", "unit", "period", "direction"]
@@ -86,13 +82,13 @@ class KpiForm(forms.ModelForm):
         return name
 
 
-class KpiValueForm(forms.ModelForm):
+class KpiValueForm(ModelForm):
     """Record one period's value; a number is required, and one value per period."""
 
     class Meta:
         model = KpiValue
         fields = ["period_start", "value", "note"]
-        widgets = {"period_start": DateInput, "note": forms.TextInput}
+        widgets = {"note": forms.TextInput}
         help_texts = {"period_start": _("The first day of the period measured.")}
 
     def __init__(self, *args, kpi, **kwargs):
@@ -110,7 +106,7 @@ def _sla_field_name(priority: str, kind: str) -> str:
     return f"sla_{priority.lower()}_{kind}"
 
 
-class ServiceForm(TenantFormMixin, forms.ModelForm):
+class ServiceForm(TenantFormMixin, ModelForm):
     """A service with its owner, supporting processes, clauses and SLA targets per priority."""
 
     class Meta:

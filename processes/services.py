@@ -19,6 +19,7 @@ from django.utils.translation import gettext_noop
 
 from itsms.models import Clause, Organization, User
 from itsms.notifications.services import notify
+from itsms.search import services as search
 from itsms.shared import versioning
 from itsms.shared.history import save_recorded as _save
 from itsms.standards.reference import PRIMARY
@@ -67,6 +68,8 @@ def process_instances_ensure(organization: Organization) -> int:
     if missing:
         # ignore_conflicts: two first visits at once create each row once.
         ProcessInstance.objects.bulk_create(missing, ignore_conflicts=True)
+        # Bulk inserts send no signals: index the new processes for search.
+        search.refresh_objects(ProcessInstance, organization.pk)
     return len(missing)
 
 

@@ -97,3 +97,16 @@ def api_client():
     from rest_framework.test import APIClient
 
     return APIClient()
+
+
+def pytest_collection_modifyitems(config, items):
+    """A PostgreSQL run leaves out the tests of SQLite's own backend (``sqlite_backend``):
+    deselected, not skipped; ``.ci/run`` runs them on SQLite after the main run."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        return
+    kept = [item for item in items if item.get_closest_marker("sqlite_backend") is None]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+        items[:] = kept

@@ -46,10 +46,27 @@ NOT_PAGES = {
     "schema": "OpenAPI schema: machine-readable",
     "api-docs": "Swagger UI: vendored third-party page",
     "certification:ical_feed": "iCal feed: calendar data, checked by certification tests",
+    "openid_connect_login": "starts single sign-on (the sign-in form hands over without it)",
+    "openid_connect_callback": "the identity provider's answer, not a page",
+    "saml_acs": "the identity provider's assertion (POST)",
+    "saml_finish_acs": "the identity provider's assertion, continued",
+    "saml_sls": "single logout with the identity provider",
+    "saml_metadata": "SAML metadata: machine-readable",
+    "saml_login": "starts single sign-on (the sign-in form hands over without it)",
+    "mfa_download_recovery_codes": "a text file of codes (digits), just after they are shown",
+    "socialaccount_login_error": "answers 401 with itsms/sso_refused.html (tests/test_sso_*)",
 }
 
 #: Global keywords: values for the demo data (tokens: real invitations, see ``demo``).
-KWARGS = {"code": "iso20000-1-2018", "number": "8.6.1", "uidb64": "MQ", "token": "expired"}
+KWARGS = {
+    "code": "iso20000-1-2018",
+    "number": "8.6.1",
+    "uidb64": "MQ",
+    "token": "expired",
+    "uidb36": "1",
+    "key": "expired",
+    "session_id": 999999,
+}
 
 #: English still shown by the audits and certification apps: {route: [exact texts]}.
 #: TODO(lead): owned by audits/certification helper — remove an entry when its owner
@@ -112,7 +129,7 @@ def pages(bank, objects, tokens):
                 kwargs[name] = bank.slug if name == "slug" else bank.pk
             elif name == "pk" and route.model in objects:
                 kwargs[name] = objects[route.model].pk
-            elif name == "token" and route.name in tokens:
+            elif name in ("token", "pk") and route.name in tokens:
                 kwargs[name] = tokens[route.name]
             elif name in KWARGS:
                 kwargs[name] = KWARGS[name]
@@ -162,12 +179,31 @@ def check(where, text, data, found, stale=None):
         found[where] = (words, without_allowed(text, data))
 
 
+def second_factors_of(user) -> dict[str, int]:
+    """An authenticator app, recovery codes and a security key for ``user``, so the pages that
+    manage them render; returns the routes' keywords (the key's pk)."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    from .harness.webauthn import registration
+
+    TOTP.activate(user, generate_totp_secret())
+    RecoveryCodes.activate(user)
+    key = Authenticator.objects.create(
+        user=user,
+        type=Authenticator.Type.WEBAUTHN,
+        data={"name": "李娜的笔记本", "credential": registration()},
+    )
+    return {"mfa_edit_webauthn": key.pk, "mfa_remove_webauthn": key.pk}
+
+
 def test_every_page_and_pdf_speaks_chinese_to_a_chinese_user(client, demo):
     """As Li (consultant, the widest rights); pages only an auditor may open, as Chen."""
     bank, objects, planted = demo
     li = User.objects.get(email="li@northbridge.example")
     chen = User.objects.get(email="chen@huaxin.example")
-    tokens = invitation_tokens(bank)
+    tokens = {**invitation_tokens(bank), **second_factors_of(li)}
     data = user_data(planted)
     found, failures, seen_pdfs, stale = {}, [], [], []
     for name, url in pages(bank, objects, tokens):
@@ -224,7 +260,8 @@ def bank_member_other_than(bank, user):
 
 
 def emails_of_every_kind(bank, li, client):
-    """Invitations, an audit invitation, expired evidence, every reminder, password reset."""
+    """Invitations, an audit invitation, expired evidence, every reminder, password reset, a new
+    device's sign-in, second factors removed by the site admin."""
     from certification import reminders
     from itsms.evidence.services import evidence_expire_due
     from itsms.models import DocumentStatus, Evidence
@@ -251,6 +288,27 @@ def emails_of_every_kind(bank, li, client):
         for pk in reminders.scan(now=start + timedelta(days=days)):
             reminders.deliver(pk)
     client.post(reverse("password_reset"), {"email": li.email}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    security_emails(li)
+
+
+def security_emails(li):
+    """A sign-in from a second browser (an English one: the notice follows the organisation's
+    language) and the site admin's removal of Li's second factors."""
+    from django.test import Client
+
+    from itsms.accounts.services import second_factors_reset
+    from itsms.tenancy.demo import DEMO_PASSWORD
+
+    chrome = (
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/131.0.0.0 Safari/537.36"
+    )
+    for user_agent in ("", chrome):
+        browser = Client(HTTP_USER_AGENT=user_agent, HTTP_ACCEPT_LANGUAGE="en")
+        response = browser.post(reverse("login"), {"username": li.email, "password": DEMO_PASSWORD})
+        assert response.status_code == 302, response.content.decode()[:300]
+    admin = User.objects.filter(is_superuser=True).first() or li
+    second_factors_reset(user=li, actor=admin)
 
 
 def test_every_email_speaks_chinese_to_a_chinese_organisation(
@@ -275,7 +333,7 @@ def test_every_email_speaks_chinese_to_a_chinese_organisation(
 
     missing = email_templates() - rendered
     assert not missing, f"email templates this test did not send: {sorted(missing)}"
-    assert "registration/password_reset_email.html" in rendered
+    assert "account/email/password_reset_key_message.txt" in rendered  # allauth's reset
     data = user_data(planted)
     found = {}
     for i, message in enumerate(mail.outbox):

@@ -181,3 +181,25 @@ def test_the_schema_declares_the_bounds_the_server_enforces(consultant, api_clie
     assert parameter("/api/v1/memberships/", "page")["schema"]["minimum"] == 1
     organization = parameter("/api/v1/memberships/", "organization")
     assert organization["required"] and organization["schema"]["minLength"] == 1
+
+
+LIST_ROUTES = sorted(
+    {route.name for route in all_routes() if route.is_drf and route.drf_action == "list"}
+)
+
+
+@pytest.mark.parametrize("name", LIST_ROUTES)
+def test_a_nul_in_the_organization_is_refused_by_every_list_and_create(
+    name, org_a, consultant, api_client
+):
+    """PostgreSQL refuses a NUL in a query: the slug is checked before it reaches SQL."""
+    api_client.force_authenticate(consultant)
+    url = reverse(name)
+    listed = api_client.get(url, {"organization": "alpha-bank\x00"})
+    assert listed.status_code in (200, 400), name  # 200: a list not filtered by organisation
+    if listed.status_code == 400:
+        assert "organization" in listed.json(), name
+    else:
+        assert "organization" not in listed.json(), name
+    created = api_client.post(url, {"organization": "alpha-bank\x00"}, format="json")
+    assert created.status_code in (400, 403, 405), name

@@ -59,12 +59,15 @@ GLOBAL_ROUTES = {
     "itsms-api:clause-detail": "reference data",
     "itsms-api:organization-list": "the user's own organisations (checked for the marker)",
     "itsms:portfolio": "the user's own organisations (checked for the marker)",
+    "itsms:search": "searches the user's own organisations (checked for the marker)",
     "itsms:organization_create": "creates a new organisation",
     "itsms:organization_slug": "proposes a slug for a name (no organisation's data)",
     "itsms:organization_switch": "switches among the user's own organisations",
     "itsms:organization_search": "the switcher: searches the user's own organisations",
     "itsms:invitation_accept": "reached by a secret single-use token (tests/test_invitations.py)",
     "itsms:account": "the user's own account",
+    "itsms:session_end": "the user's own session (another's: 404, itsms/accounts/tests)",
+    "itsms:sessions_end_others": "the user's own sessions",
     "itsms:api_token_create": "the user's own token",
     "itsms:api_token_revoke": "the user's own token",
     "itsms:api_tokens_revoke_all": "the user's own tokens",
@@ -73,6 +76,8 @@ GLOBAL_ROUTES = {
     "itsms:clause_tree": "reference data",
     "itsms:clause_detail": "reference data",
     "itsms:changes_2018": "reference data: what changed in the 2018 edition",
+    "itsms:signing_key": "the product's public signing key (no data)",
+    "itsms:verify_pack": "checks a ZIP the user uploads; stores and reads nothing",
     "processes:catalogue": "reference data: the clause-8 process catalogue",
     "audits:invitation_accept": "reached by a secret single-use token (audits/tests)",
     "certification:portfolio_calendar": "the user's own organisations (checked for the marker)",
@@ -81,6 +86,41 @@ GLOBAL_ROUTES = {
     "certification:feed_create": "the user's own feed",
     "certification:feed_revoke": "the user's own feed",
     "processes-api:process-catalogue-list": "reference data",
+    # django-allauth (itsms/accounts/urls.py): the user's own sign-in, password, second factors.
+    "account_login": "sign-in form",
+    "account_logout": "sign-out",
+    "account_inactive": "static page",
+    "account_signup": "answers that sign-up is closed",
+    "account_reauthenticate": "the user's own password, again",
+    "account_change_password": "the user's own password",
+    "account_set_password": "the user's own password",
+    "account_reset_password": "email-based reset, answers the same for any address",
+    "account_reset_password_done": "static confirmation",
+    "account_reset_password_from_key": "reached by allauth's signed reset key",
+    "account_reset_password_from_key_done": "static confirmation",
+    "mfa_index": "the user's own second factors",
+    "mfa_authenticate": "the second step of the user's own sign-in",
+    "mfa_reauthenticate": "the user's own second factor, again",
+    "mfa_activate_totp": "the user's own authenticator app",
+    "mfa_deactivate_totp": "the user's own authenticator app",
+    "mfa_view_recovery_codes": "the user's own recovery codes",
+    "mfa_generate_recovery_codes": "the user's own recovery codes",
+    "mfa_download_recovery_codes": "the user's own recovery codes",
+    "mfa_list_webauthn": "the user's own security keys",
+    "mfa_add_webauthn": "the user's own security keys",
+    "mfa_reauthenticate_webauthn": "the user's own security key, again",
+    "mfa_remove_webauthn": "the user's own security key (allauth filters by user)",
+    "mfa_edit_webauthn": "the user's own security key (allauth filters by user)",
+    "mfa_login_webauthn": "passkey sign-in",
+    "socialaccount_login_cancelled": "static page after a cancelled single sign-on",
+    "socialaccount_login_error": "static page after a failed single sign-on",
+    "openid_connect_login": "starts single sign-on with an identity provider (by its key)",
+    "openid_connect_callback": "the identity provider's answer (OpenID Connect)",
+    "saml_acs": "the identity provider's assertion (SAML)",
+    "saml_finish_acs": "the identity provider's assertion (SAML)",
+    "saml_sls": "single logout (SAML)",
+    "saml_metadata": "the service provider's public SAML metadata",
+    "saml_login": "starts single sign-on with an identity provider (by its key)",
     "processes-api:process-catalogue-detail": "reference data",
 }
 
@@ -90,7 +130,21 @@ GLOBAL_KWARGS = {
     "number": "8.6.1",
     "token": "not-a-real-token",
     "uidb64": "MQ",
-    "pk": None,  # filled from the route's model
+    "uidb36": "1",
+    "key": "not-a-real-key",
+    "session_id": 999999,
+    "provider_id": "idp-unknown",
+    "organization_slug": "idp-unknown",
+    "pk": None,  # filled from the route's model (999999 when the route names none)
+}
+
+#: Query strings of routes that show nothing without one: the search pages and API are asked
+#: for words every planted row carries, in A's and in B's organisation alike (A's own rows
+#: are found, B's never: ``tests/test_search_isolation.py`` checks A's are there).
+QUERY_STRINGS = {
+    "itsms:search": "q=incident",
+    "itsms:search_organization": "q=incident",
+    "itsms-api:search-list": "q=incident",
 }
 
 PAYLOADS = {"PATCH": {"role": Role.VIEWER, "name": "hijacked"}, "PUT": {"name": "hijacked"}}
@@ -122,6 +176,8 @@ def kwargs_for(route, org, objects):
             values[name] = GLOBAL_KWARGS[name]
             if name == "pk" and route.model is not None:
                 values[name] = route.model._default_manager.order_by("pk").first().pk
+            elif name == "pk":
+                values[name] = 999999
         else:
             raise AssertionError(
                 f"The isolation sweep does not know the URL keyword {name!r} of {route.name} "
@@ -160,10 +216,10 @@ def pdf_text(content: bytes) -> str:
 
 def body_text(response) -> str:
     """What a person would read in the response, lower-cased: a PDF's text, a page's HTML."""
-    if response.get("Content-Type", "").startswith("application/pdf"):
-        return pdf_text(response.content).lower()
     content = getattr(response, "streaming_content", None)
     raw = b"".join(content) if content is not None else response.content
+    if response.get("Content-Type", "").startswith("application/pdf"):
+        return pdf_text(raw).lower()
     return raw.decode("utf-8", "replace").lower()
 
 
@@ -275,6 +331,8 @@ def test_no_response_mentions_another_organisations_data(client, org_a, world, m
         is_list = route.is_drf and route.drf_action == "list" and route.model is not Organization
         if is_list:
             url += f"?organization={org_a.slug}"
+        if route.name in QUERY_STRINGS:
+            url += ("&" if "?" in url else "?") + QUERY_STRINGS[route.name]
         response = (api if route.is_drf else client).get(url)
         assert response.status_code < 500, f"GET {url} answered {response.status_code}"
         body = body_text(response)

@@ -53,6 +53,7 @@ PAGE_CASES = [
         {C, A},
     ),
     ("itsms:member_list", "post", {"email": "new@example.com", "role": V}, {C, A}),
+    ("itsms:sso_settings", "get", None, {C, A}),
 ]
 
 

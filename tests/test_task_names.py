@@ -10,11 +10,16 @@ PUBLISHED = {
     "itsms.tasks.clear_expired_sessions",
     "itsms.tasks.expire_evidence",
     "itsms.tasks.send_evidence_expired_email",
+    "itsms.evidence.tasks.extract_version_text",
     "itsms.tasks.send_notification_email",
     "itsms.tasks.snapshot_readiness",
     "itsms.assessment.tasks.read_preview",
     "certification.tasks.scan_reminders",
     "certification.tasks.send_reminder",
+    "audits.tasks.build_audit_pack",
+    "itsms.archive.tasks.build_archive",
+    "certification.tasks.send_reminders",
+    "itsms.accounts.emails.deliver_email",
 }
 
 

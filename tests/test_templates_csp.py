@@ -11,6 +11,7 @@ from django.conf import settings
 ROOT = Path(settings.BASE_DIR)
 ALLOWED = {  # PDF templates: rendered by WeasyPrint, never served as pages
     "audits/templates/audits/report.html",
+    "audits/templates/audits/plan_pdf.html",
     "itsms/templates/itsms/report_readiness.html",
 }
 

@@ -219,6 +219,8 @@ class Audit(TenantModel):
         constraints = [
             models.UniqueConstraint(fields=["organization", "number"], name="audit_number_per_org")
         ]
+        # the reminder scan's first cut of open nonconformities (response windows)
+        indexes = [models.Index(fields=["closing_meeting_on"], name="audit_closing_meeting_idx")]
         permissions = [
             ("record_findings", "Can record notes and findings in this audit"),
             ("lead_audit", "Leads this audit (records the closing meeting)"),

@@ -98,7 +98,11 @@ class Finding(TenantModel):
     requirement = models.TextField(_("requirement not met"), blank=True)
     objective_evidence = models.TextField(_("objective evidence"), blank=True)
     evidence = models.ManyToManyField(
-        "itsms.Evidence", verbose_name=_("evidence items"), blank=True, related_name="findings"
+        "itsms.Evidence",
+        verbose_name=_("evidence items"),
+        blank=True,
+        related_name="findings",
+        through="audits.FindingEvidence",
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -217,6 +221,7 @@ class CorrectiveAction(TenantModel):
         verbose_name=_("evidence items"),
         blank=True,
         related_name="corrective_actions",
+        through="audits.ActionEvidence",
     )
     state = models.CharField(
         _("state"), max_length=12, choices=ActionState.choices, default=ActionState.DRAFT

@@ -11,6 +11,9 @@ from .audit import Audit, AuditAssignment
 class AuditInvitation(TenantModel):
     """An invitation of an external auditor to one audit. Only the token's hash is stored."""
 
+    #: An imported copy never shares a live link with the original (itsms.archive).
+    archive_regenerate = ("token_hash",)
+
     audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(gettext_lazy("email address"))
     role = models.CharField(max_length=10, choices=AuditAssignment.Role.choices)

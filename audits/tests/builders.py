@@ -3,13 +3,16 @@
 from datetime import UTC, date, datetime, timedelta
 
 from audits.models import (
+    ActionEvidence,
     Audit,
     AuditAssignment,
     AuditInvitation,
     AuditNote,
+    AuditPack,
     CertificationBody,
     CorrectiveAction,
     Finding,
+    FindingEvidence,
     PlanSession,
 )
 from itsms.models import Clause
@@ -86,11 +89,49 @@ def _finding(org, marker):
 
 
 def _action(org, marker):
-    return CorrectiveAction.objects.create(
+    action = CorrectiveAction.objects.filter(organization=org, plan__startswith=marker).first()
+    if action is None:
+        action = CorrectiveAction.objects.create(
+            organization=org,
+            finding=_finding(org, marker),
+            root_cause=f"{marker} root cause",
+            plan=f"{marker} plan",
+        )
+    return action
+
+
+def _sampled_evidence():
+    from itsms.models import Evidence
+    from tests.harness.world import BUILDERS as CORE
+
+    return CORE[Evidence]
+
+
+def _finding_evidence(org, marker):
+    evidence = _sampled_evidence()(org, marker)
+    return FindingEvidence.objects.create(
         organization=org,
         finding=_finding(org, marker),
-        root_cause=f"{marker} root cause",
-        plan=f"{marker} plan",
+        evidence=evidence,
+        sampled_version=evidence.current_version,
+    )
+
+
+def _action_evidence(org, marker):
+    evidence = _sampled_evidence()(org, marker)
+    return ActionEvidence.objects.create(
+        organization=org,
+        action=_action(org, marker),
+        evidence=evidence,
+        sampled_version=evidence.current_version,
+    )
+
+
+def _pack(org, marker):
+    from tests.harness.world import stored_export
+
+    return AuditPack.objects.create(
+        organization=org, audit=_audit(org, marker), **stored_export(org, marker, "audit-packs")
     )
 
 
@@ -118,5 +159,8 @@ BUILDERS = {
     AuditNote: _note,
     Finding: _finding,
     CorrectiveAction: _action,
+    FindingEvidence: _finding_evidence,
+    ActionEvidence: _action_evidence,
     AuditInvitation: _invitation,
+    AuditPack: _pack,
 }

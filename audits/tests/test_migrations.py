@@ -82,3 +82,74 @@ def new_leaves():
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     return executor.loader.graph.leaf_nodes()
+
+
+SAMPLED_BEFORE = [("audits", "0004_outcomes_meetings_references")]
+SAMPLED_AFTER = [("audits", "0005_evidence_sampled_versions")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_evidence_links_get_the_version_live_when_the_finding_was_recorded():
+    old = migrate(SAMPLED_BEFORE)
+    Organization = old.get_model("itsms", "Organization")
+    Evidence = old.get_model("itsms", "Evidence")
+    EvidenceVersion = old.get_model("itsms", "EvidenceVersion")
+    Audit = old.get_model("audits", "Audit")
+    Finding = old.get_model("audits", "Finding")
+    CorrectiveAction = old.get_model("audits", "CorrectiveAction")
+    bank = Organization.objects.create(name="Bank", slug="bank", time_zone="UTC")
+    day = date(2026, 3, 1)
+    audit = Audit.objects.create(
+        organization=bank,
+        kind="internal",
+        title="A",
+        planned_start=day,
+        planned_end=day,
+        number=1,
+    )
+
+    def item(title, *uploaded):
+        evidence = Evidence.objects.create(organization=bank, title=title)
+        versions = []
+        for number, when in enumerate(uploaded, start=1):
+            version = EvidenceVersion.objects.create(
+                organization=bank,
+                evidence=evidence,
+                number=number,
+                file=f"evidence/{title}-{number}.txt",
+                original_name=f"{title}.txt",
+                size=1,
+                content_type="text/plain",
+                sha256="0" * 64,
+            )
+            EvidenceVersion.objects.filter(pk=version.pk).update(uploaded_at=when)
+            versions.append(version)
+        if versions:
+            Evidence.objects.filter(pk=evidence.pk).update(current_version=versions[-1])
+        return evidence, versions
+
+    procedure, (v1, v2) = item(
+        "procedure", datetime(2026, 2, 1, tzinfo=UTC), datetime(2026, 4, 1, tzinfo=UTC)
+    )
+    empty, _ = item("empty")
+    finding = Finding.objects.create(
+        organization=bank, audit=audit, number=1, reference="A1-F1", grade="minor", statement="s"
+    )
+    Finding.objects.filter(pk=finding.pk).update(recorded_at=datetime(2026, 3, 1, tzinfo=UTC))
+    finding.evidence.add(procedure, empty)
+    action = CorrectiveAction.objects.create(organization=bank, finding=finding)
+    action.evidence.add(procedure)  # never submitted: the current version
+
+    new = migrate(SAMPLED_AFTER)
+    FindingEvidence = new.get_model("audits", "FindingEvidence")
+    ActionEvidence = new.get_model("audits", "ActionEvidence")
+    (link,) = FindingEvidence.objects.all()  # the item without a file sampled nothing
+    assert (link.evidence_id, link.sampled_version_id, link.organization_id) == (
+        procedure.pk,
+        v1.pk,
+        bank.pk,
+    )
+    assert link.linked_at == datetime(2026, 3, 1, tzinfo=UTC)
+    (offered,) = ActionEvidence.objects.all()
+    assert (offered.sampled_version_id, offered.organization_id) == (v2.pk, bank.pk)
+    migrate(new_leaves())

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.generic import View
 
+from itsms.shared import history
 from itsms.shared.forms import error_text as _errors
 from itsms.shared.permissions import Capability
 
@@ -68,8 +69,11 @@ class ActionView(AuditMixin, View):
                 },
             ),
             "review_form": review_form or ReviewForm(initial={"version": action.version}),
-            "history": list(
-                action.history.select_related("history_user").order_by("-history_date")[:30]
+            "history": history.history_entries(
+                action.history.select_related("history_user").order_by(
+                    "-history_date", "-history_id"
+                )[:31],
+                limit=30,
             ),
         }
 

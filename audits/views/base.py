@@ -27,9 +27,13 @@ class AuditMixin(OrganizationMixin):
         return self._audit
 
     def audit_context(self, audit):
+        may_manage = audit_permissions.may_manage(self.membership)
+        may_record = self.allows("record", audit)
         return {
             "audit": audit,
-            "may_manage": audit_permissions.may_manage(self.membership),
-            "may_record": self.allows("record", audit),
+            "may_manage": may_manage,
+            "may_record": may_record,
             "may_lead": self.allows("lead", audit),
+            # permissions.may_take_pack, from the two answers above (no query of its own)
+            "may_take_pack": may_manage or may_record,
         }

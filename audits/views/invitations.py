@@ -1,10 +1,10 @@
 """Accepting an invitation to one audit (reached by its token, not by a membership)."""
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.shortcuts import redirect, render
 from django.views import View
 
+from itsms.accounts.services import sign_in
 from itsms.models import User
 from itsms.tenancy.forms import InvitationSignupForm
 
@@ -53,7 +53,7 @@ class AuditInvitationAcceptView(View):
                     full_name=form.cleaned_data["full_name"],
                     password=form.cleaned_data["password1"],
                 )
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                sign_in(request=request, user=user)
         except invitations.AuditInvitationError as exc:
             return self._refuse(request, str(exc), 400)
         messages.success(request, invitation.audit.title)

@@ -3,8 +3,15 @@ from django.utils.text import slugify
 from django.views.generic import View
 
 from ..models import Audit
-from ..reports import audit_report_pdf
+from ..reports import audit_plan_pdf, audit_report_pdf
 from .base import AuditMixin
+
+
+def _pdf(audit, pdf: bytes, what: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = slugify(f"{what}-{audit.organization.slug}-{audit.pk}") or what
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response
 
 
 class AuditReportPdfView(AuditMixin, View):
@@ -15,7 +22,15 @@ class AuditReportPdfView(AuditMixin, View):
     def get(self, request, *args, **kwargs):
         audit = self.get_audit()
         pdf = audit_report_pdf(audit, language=request.GET.get("lang") or None)
-        response = HttpResponse(pdf, content_type="application/pdf")
-        name = slugify(f"audit-report-{audit.organization.slug}-{audit.pk}") or "audit-report"
-        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
-        return response
+        return _pdf(audit, pdf, "audit-report")
+
+
+class AuditPlanPdfView(AuditMixin, View):
+    """The audit plan PDF (criteria, team, sessions), as the plan page shows it."""
+
+    model = Audit
+
+    def get(self, request, *args, **kwargs):
+        audit = self.get_audit()
+        pdf = audit_plan_pdf(audit, language=request.GET.get("lang") or None)
+        return _pdf(audit, pdf, "audit-plan")

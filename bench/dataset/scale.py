@@ -31,6 +31,8 @@ class Scale:
     scan_organizations: int
     certificates_per_scan_org: int
     open_ncs_per_scan_org: int
+    #: evidence items of the organisation the search rows search (issue 16: 10,000)
+    search_evidence: int
     samples: int
     pdf_samples: int
 
@@ -63,6 +65,7 @@ FULL = Scale(
     scan_organizations=800,
     certificates_per_scan_org=100,
     open_ncs_per_scan_org=25,
+    search_evidence=10_000,
     samples=20,
     pdf_samples=20,
 )
@@ -84,6 +87,7 @@ SMALL = Scale(
     scan_organizations=5,
     certificates_per_scan_org=8,
     open_ncs_per_scan_org=2,
+    search_evidence=50,
     samples=3,
     pdf_samples=2,
 )

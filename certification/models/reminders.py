@@ -12,6 +12,21 @@ class Reminder(TenantModel):
     unique constraint makes the scan idempotent: running it twice creates nothing new.
     """
 
+    #: The organisation archive maps ``subject_id`` by the type and rewrites the link
+    #: (itsms.archive.registry).
+    archive_pointers = {
+        "subject_id": (
+            "subject_type",
+            {
+                "certificate": "certification.Certificate",
+                "action": "audits.CorrectiveAction",
+                "evidence": "itsms.Evidence",
+                "audit": "audits.Audit",
+            },
+        )
+    }
+    archive_urls = ("url",)
+
     subject_type = models.CharField(max_length=30)
     subject_id = models.PositiveBigIntegerField()
     kind = models.CharField(max_length=60)

@@ -33,19 +33,18 @@ def _item(org, marker):
 
 
 def _certificate(org, marker):
-    return Certificate.objects.create(
+    return Certificate.objects.get_or_create(
         organization=org,
         number=f"{marker}-CERT-1",
-        scope=f"{marker} scope",
-        decision_date=date(2026, 3, 15),
-    )
+        defaults={"scope": f"{marker} scope", "decision_date": date(2026, 3, 15)},
+    )[0]
 
 
 def _reminder(org, marker):
     return Reminder.objects.get_or_create(
         organization=org,
         subject_type="certificate",
-        subject_id=org.pk,
+        subject_id=_certificate(org, marker).pk,
         kind="surveillance-1:-30",
         due_date=date(2027, 3, 15),
         defaults={"title": f"{marker} surveillance reminder"},

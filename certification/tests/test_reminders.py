@@ -314,12 +314,62 @@ def test_a_reminder_being_retried_keeps_its_lease(certificate, monkeypatch):
 def test_the_scan_task_queues_each_claimed_reminder_once(
     certificate, django_capture_on_commit_callbacks, monkeypatch
 ):
-    queued = []
-    monkeypatch.setattr("certification.tasks.send_reminder.delay", queued.append)
+    messages = []
+    monkeypatch.setattr("certification.tasks.send_reminders.delay", messages.append)
     with django_capture_on_commit_callbacks(execute=True):
         scan_reminders()
         scan_reminders()
+    queued = [rid for batch in messages for rid in batch]
     assert len(queued) == len(set(queued)) == Reminder.objects.count()
+
+
+def test_the_scan_task_queues_one_message_per_batch_of_reminders(
+    org_a, django_capture_on_commit_callbacks, monkeypatch
+):
+    from certification import tasks
+
+    made = [
+        Reminder.objects.create(
+            organization=org_a,
+            subject_type="certificate",
+            subject_id=n,
+            kind="surveillance-1:-7",
+            due_date=TODAY,
+            title="t",
+            url="/",
+        ).pk
+        for n in range(1, 6)
+    ]
+    messages = []
+    monkeypatch.setattr(tasks, "QUEUE_BATCH", 2)
+    monkeypatch.setattr("certification.tasks.send_reminders.delay", messages.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert scan_reminders() >= 5
+    assert [len(batch) for batch in messages][:2] == [2, 2]
+    assert set(made) <= {rid for batch in messages for rid in batch}
+
+
+def test_a_failing_reminder_of_a_batch_is_retried_alone(certificate, monkeypatch):
+    from certification import tasks
+
+    reminders.scan(now=at(date(2027, 3, 8)))
+    ids = list(Reminder.objects.values_list("pk", flat=True))
+    failing = ids[0]
+    real = reminders.deliver
+
+    def deliver(reminder_id):
+        if reminder_id == failing:
+            raise SMTPException("mail server down")
+        return real(reminder_id)
+
+    retried = []
+    monkeypatch.setattr(reminders, "deliver", deliver)
+    monkeypatch.setattr(
+        "certification.tasks.send_reminder.apply_async", lambda args, **kw: retried.append(args)
+    )
+    assert tasks.send_reminders(ids) == len(ids) - 1
+    assert retried == [(failing,)]
+    assert Reminder.objects.filter(sent_at__isnull=True).count() == 1
 
 
 # --- constant queries per batch -----------------------------------------------------------

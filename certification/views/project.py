@@ -57,10 +57,13 @@ class ProjectView(OrganizationMixin, TemplateView):
             step.checklist = by_step.get(step.pk, [])
             step.percent = round(100 * step.done / step.total) if step.total else 0
             step.overdue = bool(step.due_date and step.due_date < today and step.done < step.total)
+            # Six steps on one page: each form's fields carry ids of their own.
             step.form = StepForm(
                 organization=self.organization,
                 initial={"owner": step.owner_id, "due_date": step.due_date, "notes": step.notes},
+                auto_id=f"step{step.pk}-%s",
             )
+            step.item_form = ItemForm(auto_id=f"step{step.pk}-item-%s")
             if current is None and step.done < step.total:
                 current = step
         total = sum(s.total for s in steps)
@@ -69,7 +72,6 @@ class ProjectView(OrganizationMixin, TemplateView):
             current=current,
             overall=round(100 * sum(s.done for s in steps) / total) if total else 0,
             project_form=ProjectForm(instance=project, organization=self.organization),
-            item_form=ItemForm(),
         )
         return context
 

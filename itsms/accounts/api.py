@@ -2,7 +2,9 @@
 
 Sign-in rules are the page's: the email matches whatever its case, and django-axes counts each
 failure (per account and address, and per address across accounts); once locked out the
-endpoint answers 429 with the page's message.
+endpoint answers 429 with the page's message. A user in an organisation that requires a second
+factor gets no token here (403): they make it on the account page, right after a second-factor
+step.
 """
 
 from django.conf import settings
@@ -13,6 +15,8 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from itsms.shared import permissions
 
 from . import tokens
 from .lockout import lockout_message
@@ -62,6 +66,13 @@ class ObtainTokenView(APIView):
         if user is None or not user.is_active:
             raise exceptions.ValidationError(
                 {"non_field_errors": [_("Unable to sign in with this email and password.")]}
+            )
+        if permissions.organizations_requiring_mfa(user):
+            raise exceptions.PermissionDenied(
+                _(
+                    "An organisation of yours requires a second factor: create your token on "
+                    "your account page, right after confirming it."
+                )
             )
         token, key = tokens.api_token_create(
             user=user, name=data.get("name") or _("API"), days=data.get("expires_in_days")

@@ -27,8 +27,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .forms import EmailAuthenticationForm
-
 
 def attempted_username(request, credentials) -> str | None:
     """The email a sign-in tried, in lower case (``AXES_USERNAME_CALLABLE``)."""
@@ -63,10 +61,12 @@ def lockout_response(request, original_response=None, credentials=None):
     if request.path.startswith("/api/"):
         response = JsonResponse({"detail": lockout_message()}, status=429)
     else:
-        form = EmailAuthenticationForm(request)
+        from .forms import LoginForm
+
+        form = LoginForm(request=request)
         response = TemplateResponse(
             request,
-            "registration/login.html",
+            "account/login.html",
             {"form": form, "lockout_message": lockout_message()},
             status=429,
         )
@@ -82,6 +82,18 @@ def address_failures(ip_address: str) -> int:
         failures=Sum("failures_since_start")
     )["failures"]
     return total or 0
+
+
+def locked_out(request, email: str) -> bool:
+    """Is a sign-in as ``email`` from this request's address locked out, by either count? The
+    second step of sign-in (a code, a key) asks it too."""
+    if not settings.AXES_ENABLED:
+        return False
+    AxesProxyHandler.update_request(request)
+    if AxesProxyHandler.is_locked(request, {settings.AXES_USERNAME_FORM_FIELD: email.lower()}):
+        return True
+    ip_address = request.axes_ip_address
+    return bool(ip_address) and address_failures(ip_address) >= settings.AXES_ADDRESS_FAILURE_LIMIT
 
 
 class AddressLockoutBackend:

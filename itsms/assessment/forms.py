@@ -5,9 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from itsms.models import ClauseAssessment
 from itsms.shared.choices import TenantFormMixin
+from itsms.shared.forms import Form, ModelForm
 
 
-class ClauseAssessmentForm(TenantFormMixin, forms.ModelForm):
+class ClauseAssessmentForm(TenantFormMixin, ModelForm):
     """One clause's assessment, edited inline on the tree."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -24,7 +25,6 @@ class ClauseAssessmentForm(TenantFormMixin, forms.ModelForm):
             "notes",
         ]
         widgets = {
-            "target_date": forms.DateInput(attrs={"type": "date"}),
             "notes": forms.TextInput(attrs={"placeholder": _("Note")}),
             "other_party_name": forms.TextInput(attrs={"placeholder": _("Name of the party")}),
             "maturity": forms.Select(choices=[(i, str(i)) for i in range(6)]),
@@ -35,18 +35,17 @@ class ClauseAssessmentForm(TenantFormMixin, forms.ModelForm):
         self.fields["owner"].queryset = members
         self.fields["owner"].empty_label = _("— no owner —")
         self.fields["owner"].label_from_instance = lambda u: u.get_full_name()
-        if self.instance.pk and not self.is_bound:
-            self.initial["version"] = self.instance.version
+        if self.instance.pk:
+            self.initial.setdefault("version", self.instance.version)
 
 
-class BulkAssignForm(TenantFormMixin, forms.Form):
+class BulkAssignForm(TenantFormMixin, Form):
     heading = forms.ModelChoiceField(label=_("Chapter or heading"), queryset=None)
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False)
-    target_date = forms.DateField(
-        label=_("Target date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    target_date = forms.DateField(label=_("Target date"), required=False)
 
     def __init__(self, *args, headings=None, members=None, **kwargs):
+        kwargs.setdefault("auto_id", "bulk-%s")  # the page's filter has an owner field too
         super().__init__(*args, **kwargs)
         self.fields["heading"].queryset = headings
         self.fields["heading"].label_from_instance = lambda c: f"{c.number} {c.title}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db.models import Count, Prefetch
@@ -16,6 +17,7 @@ from itsms.models import (
     Organization,
     Status,
 )
+from itsms.shared import history
 from itsms.standards.reference import PRIMARY
 from itsms.standards.selectors import requirement_clauses
 
@@ -129,13 +131,6 @@ def assessment_tree(organization: Organization, *, with_correlations: bool = Tru
         clauses = clauses.prefetch_related(
             Prefetch(
                 "correlations",
-                queryset=ClauseCorrelation.objects.filter(kind="predecessor").select_related(
-                    "other"
-                ),
-                to_attr="predecessor_links",
-            ),
-            Prefetch(
-                "correlations",
                 queryset=ClauseCorrelation.objects.filter(
                     kind="harmonized", other__standard__code="iso27001-2013"
                 ).select_related("other"),
@@ -198,13 +193,54 @@ def my_clauses(user, organization) -> list:
     ]
 
 
-def changes_since(organization: Organization, since) -> list:
-    """History records of the organisation's clause assessments since ``since`` (newest first)."""
-    return list(
-        ClauseAssessment.history.filter(organization_id=organization.pk, history_date__gte=since)
-        .select_related("history_user", "clause")
-        .order_by("-history_date")[:50]
+@dataclass
+class ClauseChanges:
+    """What one person changed on one clause since a date: each field from what to what."""
+
+    clause: Clause
+    assessment_id: int
+    user: object
+    when: object  # the latest of these changes
+    changes: list = field(default_factory=list)  # [history.FieldChange]
+
+
+def changes_since(organization: Organization, since, limit: int = 500) -> list[ClauseChanges]:
+    """ "Changed this week": per clause and person, the fields changed since ``since`` (the
+    first value before → the last value after; a field changed and changed back is left out),
+    newest first; in four queries whatever the history holds."""
+    entries = history.entries_since(
+        ClauseAssessment.history.filter(organization_id=organization.pk).select_related("clause"),
+        since,
+        limit=limit,
     )
+    groups: dict[tuple, ClauseChanges] = {}
+    fields_of: dict[tuple, dict[str, history.FieldChange]] = defaultdict(dict)
+    for entry in reversed(entries):  # oldest first
+        key = (entry.object_id, entry.record.history_user_id)
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = ClauseChanges(
+                clause=entry.record.clause,
+                assessment_id=entry.object_id,
+                user=entry.user,
+                when=entry.when,
+            )
+        group.when = entry.when
+        for change in entry.changes:
+            seen = fields_of[key].get(change.name)
+            if seen is None:
+                fields_of[key][change.name] = history.FieldChange(
+                    change.name, change.label, change.old, change.new
+                )
+            else:
+                seen.new = change.new
+    result = []
+    for key, group in groups.items():
+        group.changes = [c for c in fields_of[key].values() if c.old != c.new]
+        if group.changes:
+            result.append(group)
+    result.sort(key=lambda g: g.when, reverse=True)
+    return result
 
 
 def readiness_trend(organization: Organization, days: int = 90) -> list:

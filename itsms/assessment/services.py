@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from simple_history.utils import bulk_create_with_history
 
 from itsms.models import (
     Clause,
@@ -39,6 +40,10 @@ EDITABLE_FIELDS = (
 )
 
 
+def _attname(name: str) -> str:
+    return ClauseAssessment._meta.get_field(name).attname
+
+
 #: A stale version (``itsms.shared.versioning``): the API answers 409, pages show the conflict.
 StaleEdit = versioning.StaleVersion
 
@@ -64,12 +69,16 @@ def gap_assessment_start(*, organization: Organization, actor: User) -> GapAsses
             "clause_id", flat=True
         )
     )
-    ClauseAssessment.objects.bulk_create(
+    # With history: each clause's first record is its starting point, so the first change
+    # of every clause reads "from … to …" in its history.
+    bulk_create_with_history(
         [
             ClauseAssessment(organization=organization, clause=clause, updated_by=actor)
             for clause in leaf_clauses()
             if clause.pk not in existing
-        ]
+        ],
+        ClauseAssessment,
+        default_user=actor,
     )
     return gap
 
@@ -122,10 +131,13 @@ def assessment_update(
     if unknown:
         raise ValidationError({key: _("This field cannot be changed.") for key in unknown})
     previous_owner_id = locked.owner_id
+    before = {name: getattr(locked, _attname(name)) for name in EDITABLE_FIELDS}
     for key, value in changes.items():
         setattr(locked, key, value)
     if locked.other_party == "":
         locked.other_party_name = ""
+    if before == {name: getattr(locked, _attname(name)) for name in EDITABLE_FIELDS}:
+        return locked  # nothing changed: no new version, no history record
     locked.full_clean()
     locked.version += 1
     locked.updated_by = actor

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from itsms.shared.choices import TenantFormMixin
 
 from ..models import Confidentiality, DocumentStatus, EvidenceKind
+from ..shared.forms import Form
 from . import limits, selectors
 from .validation import ACCEPT
 
@@ -33,7 +34,7 @@ def _person_label(user):
     return user.get_full_name() or user.email
 
 
-class EvidenceMetadataForm(TenantFormMixin, forms.Form):
+class EvidenceMetadataForm(TenantFormMixin, Form):
     """What describes an evidence item: kind, owner, dates, links."""
 
     title = forms.CharField(label=_("Title"), max_length=255, required=False)
@@ -50,13 +51,11 @@ class EvidenceMetadataForm(TenantFormMixin, forms.Form):
     effective_date = forms.DateField(
         label=_("Effective date"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("The audit period it belongs to; not the upload date."),
     )
     review_by = forms.DateField(
         label=_("Review by"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("After this date the evidence expires and stops counting."),
     )
     reviewer = forms.ModelChoiceField(label=_("Reviewer"), queryset=None, required=False)
@@ -154,7 +153,7 @@ class EvidenceUploadForm(EvidenceMetadataForm):
         return files
 
 
-class VersionUploadForm(forms.Form):
+class VersionUploadForm(Form):
     file = forms.FileField(
         label=_("File"), widget=forms.ClearableFileInput(attrs={"accept": ACCEPT})
     )
@@ -163,12 +162,12 @@ class VersionUploadForm(forms.Form):
     )
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(Form):
     status = forms.ChoiceField(label=_("New status"), choices=DocumentStatus.choices)
     note = forms.CharField(label=_("Note"), required=False, max_length=2000)
 
 
-class DeleteForm(forms.Form):
+class DeleteForm(Form):
     reason = forms.CharField(
         label=_("Why is it deleted?"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )

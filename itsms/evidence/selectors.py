@@ -13,6 +13,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 
+from itsms.shared import history
 from itsms.standards.reference import PRIMARY
 from itsms.standards.selectors import requirement_clauses
 
@@ -114,7 +115,11 @@ def evidenced_clause_numbers(organization: Organization, today: date) -> set[str
 
 
 def history_of(evidence: Evidence, limit: int = 100) -> list:
-    return list(evidence.history.select_related("history_user").order_by("-history_date")[:limit])
+    """The item's history in words (``itsms.shared.history``), newest first."""
+    records = evidence.history.select_related("history_user").order_by(
+        "-history_date", "-history_id"
+    )[: limit + 1]
+    return history.history_entries(records, limit=limit)
 
 
 def evidence_url(evidence: Evidence, absolute: bool = False) -> str:

@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from itsms.notifications import services as notifications
+from itsms.search import services as search
 from itsms.shared import permissions, versioning
 from itsms.shared.history import save_recorded as _save
 from itsms.tenancy.selectors import recipients
@@ -34,7 +35,7 @@ from ..models import (
     User,
 )
 from ..models.evidence import TRANSITIONS
-from . import selectors, storage
+from . import selectors, storage, text
 from .emails import send_evidence_expired_email
 from .notifications import evidence_moved
 from .selectors import evidence_url
@@ -110,6 +111,11 @@ def _new_version(*, evidence, actor, checked, stored_name, number, change_note) 
     version.file.name = stored_name
     version.full_clean()
     version.save()
+    if text.extractable(version.content_type):
+        # Once the upload is committed, a worker reads the file's text for search.
+        from .tasks import extract_version_text  # tasks → services: imported when queued
+
+        transaction.on_commit(lambda: extract_version_text.delay(version.pk))
     return version
 
 
@@ -176,6 +182,9 @@ def evidence_create(
         evidence.skip_history_when_saving = True
         evidence.save(update_fields=["current_version"])
         del evidence.skip_history_when_saving
+        # One creation record, holding the first version (else the next change of the item
+        # would read "current version: — → v1" in its history).
+        evidence.history.filter(history_type="+").update(current_version=version)
         _set_links(evidence, links)
     except Exception:
         storage.discard(stored_name)
@@ -431,6 +440,30 @@ def _expire_one(pk: int, today: date | None) -> bool:
     return True
 
 
+# --- text for search ---------------------------------------------------------------------------
+
+
+def version_text_extract(*, version_id: int) -> bool:
+    """Extract a version's text once (``text.py``), store it, and refresh the item's search
+    document. Idempotent: an already extracted version is left alone. Returns whether text
+    was extracted now."""
+    version = (
+        EvidenceVersion.objects.filter(pk=version_id, text_extracted_at__isnull=True)
+        .only("pk", "organization_id", "evidence_id", "file", "content_type")
+        .first()
+    )
+    if version is None:
+        return False
+    extracted = text.extract(version.file.name, version.content_type)
+    with transaction.atomic():
+        claimed = EvidenceVersion.objects.filter(
+            pk=version.pk, text_extracted_at__isnull=True
+        ).update(extracted_text=extracted, text_extracted_at=timezone.now())
+        if claimed:
+            search.refresh_objects(Evidence, version.organization_id, [version.evidence_id])
+    return bool(claimed)
+
+
 __all__ = [
     "TRANSITIONS",
     "evidence_add_version",
@@ -441,5 +474,6 @@ __all__ = [
     "evidence_transition",
     "evidence_update",
     "integrity_failure_record",
+    "version_text_extract",
     "version_verify",
 ]

@@ -10,9 +10,13 @@ from .evidence import (
     EvidenceKind,
     EvidenceVersion,
 )
+from .exports import ExportJob, ExportStatus, OrganizationArchive
 from .imports import ImportKind, ImportPreview, PreviewState, RowOutcome
 from .notifications import Notification, NotificationPreference
+from .search import SearchDocument
+from .security import KnownDevice
 from .snapshots import ReadinessSnapshot
+from .sso import IdentityProvider, SSODomain
 from .standards import Clause, ClauseCorrelation, EditionChange, Standard
 from .tenancy import Invitation, Membership, Organization, Role, TenantModel, TenantQuerySet
 from .users import User
@@ -23,6 +27,9 @@ __all__ = [
     "ImportPreview",
     "PreviewState",
     "RowOutcome",
+    "ExportJob",
+    "ExportStatus",
+    "OrganizationArchive",
     "ReadinessSnapshot",
     "Confidentiality",
     "DocumentStatus",
@@ -30,7 +37,11 @@ __all__ = [
     "EvidenceKind",
     "EvidenceVersion",
     "Notification",
+    "IdentityProvider",
+    "KnownDevice",
     "NotificationPreference",
+    "SSODomain",
+    "SearchDocument",
     "ClauseAssessment",
     "GapAssessment",
     "OtherParty",

@@ -152,7 +152,7 @@ class Evidence(TenantModel):
     status_note = models.TextField(_("note on the last status change"), blank=True)
     #: Optimistic locking of the item's metadata (``itsms.shared.versioning``); every write of
     #: the item takes the next one. Not the number of its files (``EvidenceVersion.number``).
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -181,6 +181,8 @@ class Evidence(TenantModel):
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
         ordering = ["title", "pk"]
+        # the reminder scan and the expiry task select by review date
+        indexes = [models.Index(fields=["review_by"], name="evidence_review_by_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status__in=DocumentStatus.values), name="evidence_status_valid"
@@ -237,6 +239,9 @@ def evidence_upload_to(instance, filename):  # pragma: no cover - names are set 
 class EvidenceVersion(TenantModel):
     """One uploaded file of an evidence item. Append-only: never changed, never overwritten."""
 
+    #: Where the organisation archive finds each file's recorded hash (itsms.archive).
+    archive_file_hashes = {"file": "sha256"}
+
     evidence = models.ForeignKey(
         Evidence, verbose_name=_("evidence"), on_delete=models.CASCADE, related_name="versions"
     )
@@ -260,6 +265,14 @@ class EvidenceVersion(TenantModel):
     integrity_failed_at = models.DateTimeField(_("integrity failure"), null=True, blank=True)
     integrity_observed_sha256 = models.CharField(
         _("SHA-256 found in storage"), max_length=64, blank=True
+    )
+    # The text of the file, extracted once after the upload (``itsms.evidence.text``) for
+    # search; empty when the format holds no extractable text.
+    extracted_text = models.TextField(
+        _("extracted text"), blank=True, editable=False, db_default=""
+    )
+    text_extracted_at = models.DateTimeField(
+        _("text extracted"), null=True, blank=True, editable=False
     )
 
     class Meta:

@@ -22,6 +22,8 @@ class Notification(TenantModel):
     in the reader's language instead (``display_text``).
     """
 
+    archive_urls = ("url",)  # the organisation archive rewrites the link (itsms.archive)
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user"),

@@ -64,6 +64,11 @@ class ClauseQuerySet(models.QuerySet):
     def of(self, code: str):
         return self.filter(standard__code=code)
 
+    def get_by_natural_key(self, code: str, number: str):
+        """A clause by its standard's code and its number: how an organisation archive names
+        reference data across instances (``itsms.archive``)."""
+        return self.get(standard__code=code, number=number)
+
 
 class Clause(models.Model):
     """A numbered clause heading of a standard. Never the standard's requirement text.
@@ -140,6 +145,11 @@ class Clause(models.Model):
 
     def __str__(self):
         return f"{self.number} {self.title}"
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.standard.code, self.number)
+
+    natural_key.dependencies = ["itsms.standard"]
 
     @property
     def is_leaf(self):

@@ -74,6 +74,15 @@ class Organization(models.Model):
         blank=True,
         help_text=_("The services and locations the service management system covers."),
     )
+    require_mfa = models.BooleanField(
+        _("members must use a second factor"),
+        default=False,
+        db_default=False,  # rows written by older code (migrations) get it too
+        help_text=_(
+            "Everyone who opens this organisation must have an authenticator app or a security "
+            "key; who has none is taken to set one up first."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -193,6 +202,9 @@ class Invitation(TenantModel):
     Only the SHA-256 of the token is stored, so a database leak does not leak
     usable links.
     """
+
+    #: An imported copy never shares a live link with the original (itsms.archive).
+    archive_regenerate = ("token_hash",)
 
     email = models.EmailField(_("email address"))
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)

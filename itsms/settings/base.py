@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.humanize",  # allauth's security-key list
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
@@ -46,6 +47,14 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "simple_history",
+    # Sign-in, second factors, single sign-on and sessions (django-allauth): see itsms/accounts.
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
+    "allauth.usersessions",
     "itsms.apps.ItsmsConfig",
     "processes",
     "audits",
@@ -61,12 +70,18 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     # Times on pages in the reader's zone; an organisation's pages switch to its own.
     "itsms.shared.timezones.ReaderTimezoneMiddleware",
     # 413 for an oversized declared body before anything reads it (after locale and user, so
     # the page speaks the user's language; before any view or CSRF check reads request.POST).
     "itsms.evidence.limits.RequestBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # The session's last-seen time and address, written at most every few minutes (not on every
+    # request, as allauth's own tracking would), and the new-device cookie.
+    "itsms.accounts.middleware.SessionActivityMiddleware",
+    # /admin/ needs a second factor where ADMIN_REQUIRE_MFA is on (production).
+    "itsms.accounts.middleware.AdminSecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -89,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "itsms.tenancy.context_processors.navigation",
+                "itsms.accounts.context_processors.second_factor",
                 "itsms.notifications.context_processors.bell",
             ],
         },
@@ -114,7 +130,10 @@ AUTH_USER_MODEL = "itsms.User"
 AUTHENTICATION_BACKENDS = [
     "itsms.accounts.lockout.AddressLockoutBackend",
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # No password where an organisation signs its domain in through its identity provider only.
+    "itsms.accounts.backends.SingleSignOnOnlyBackend",
+    # allauth's backend is Django's ModelBackend with a case-insensitive email look-up.
+    "allauth.account.auth_backends.AuthenticationBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 
@@ -131,6 +150,58 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "itsms:portfolio"
 LOGOUT_REDIRECT_URL = "login"
+
+# django-allauth: accounts are created by invitation or by an organisation's identity provider,
+# never by open sign-up; sign-in is by email (case-insensitive).
+ACCOUNT_ADAPTER = "itsms.accounts.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"login": "itsms.accounts.forms.LoginForm"}
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_SESSION_REMEMBER = True  # sessions last SESSION_COOKIE_AGE, as before
+ACCOUNT_LOGOUT_ON_GET = False
+# A password change keeps this session and ends every other one (itsms.accounts.signals).
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# Emails about security changes (password, second factors), sent through Celery.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+# One lockout policy for sign-in, its second step included: django-axes (above). allauth's own
+# per-address and per-IP sign-in limits would lock earlier and differently; its other limits
+# (password reset, re-authentication, password change) stay.
+ACCOUNT_RATE_LIMITS = {"login": None, "login_failed": None}
+
+MFA_ADAPTER = "itsms.accounts.adapters.MFAAdapter"
+MFA_FORMS = {"authenticate": "itsms.accounts.forms.SecondFactorForm"}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_RECOVERY_CODES_SHOW_ONCE = True
+MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="ITSMS Workbench")
+# WebAuthn needs HTTPS, except on localhost (the embedded mode and the browser tests).
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env.bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", default=True)
+# The site admin (/admin/) must have signed in with a second factor (on in production).
+ADMIN_REQUIRE_MFA = env.bool("ADMIN_REQUIRE_MFA", default=False)
+
+SOCIALACCOUNT_ADAPTER = "itsms.accounts.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env.int("SSO_REQUESTS_TIMEOUT", default=10)
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True}}
+
+# Secrets stored in the database (identity providers' client secrets, TOTP keys) are encrypted
+# with Fernet. Keys: SECRETS_ENCRYPTION_KEYS (comma-separated, the first encrypts, all decrypt:
+# put a new key first to rotate); by default one key derived from SECRET_KEY.
+SECRETS_ENCRYPTION_KEYS = env.list("SECRETS_ENCRYPTION_KEYS", default=[])
+
+# The session's last-seen time is written at most this often.
+SESSION_ACTIVITY_INTERVAL_SECONDS = env.int("SESSION_ACTIVITY_INTERVAL_SECONDS", default=300)
 
 # Brute-force protection of the sign-in form (django-axes).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
@@ -294,6 +365,7 @@ SPECTACULAR_SETTINGS = {
         "OtherPartyEnum": "sms.models.suppliers.SupplierKind",
         "RiskKindEnum": "sms.models.risks.RiskKind",
         "AgreementKindEnum": "sms.models.suppliers.AgreementKind",
+        "RoleEnum": "itsms.models.tenancy.Role",
     },
 }
 
@@ -349,6 +421,17 @@ if EVIDENCE_STORAGE == "s3":
             "file_overwrite": False,
         },
     }
+
+# The product's Ed25519 signing key (audit packs, organisation archives): created on first use;
+# the web server and the worker must share it (itsms/shared/signing.py).
+SIGNING_KEY_PATH = env.str(
+    "SIGNING_KEY_PATH", default=str(VAR_DIR / "keys" / "signing-ed25519.pem")
+)
+# Audit packs and organisation archives are built in this folder (a temporary ZIP streamed to
+# disk), then stored in the default storage beside the evidence. Default: the system's.
+EXPORT_TEMP_DIR = env.str("EXPORT_TEMP_DIR", default="") or None
+# A build (audit pack, archive) that has not moved for this long was lost with its worker.
+EXPORT_STALE_MINUTES = env.int("EXPORT_STALE_MINUTES", default=60)
 
 LOGGING = {
     "version": 1,

@@ -20,3 +20,5 @@ STORAGES = {
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (WhiteNoise warns when it is missing)
 # Uploads of the tests go to a throw-away folder, never to var/media.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="itsms-test-media-"))
+# The signing key of the tests: a throw-away one, never var/keys.
+SIGNING_KEY_PATH = str(Path(tempfile.mkdtemp(prefix="itsms-test-keys-")) / "signing-ed25519.pem")

@@ -31,6 +31,13 @@ from . import permissions
 from .permissions import Capability
 
 SLUG_PATTERN = re.compile(r"[-a-zA-Z0-9_]{1,50}")
+
+
+def is_slug(value) -> bool:
+    """Whether a request value can be an organisation's slug (a NUL or a list never reaches SQL)."""
+    return isinstance(value, str) and SLUG_PATTERN.fullmatch(value) is not None
+
+
 #: An organisation's slug, as the API reads it (an empty or malformed one answers 400).
 SLUG_SCHEMA = {"type": "string", "minLength": 1, "maxLength": 50, "pattern": "^[-a-zA-Z0-9_]+$"}
 
@@ -121,7 +128,7 @@ class OrganizationScopedViewSet(viewsets.GenericViewSet):
             raise exceptions.ValidationError(
                 {"organization": [_("This filter is required: the organisation's slug.")]}
             )
-        if not SLUG_PATTERN.fullmatch(slug):
+        if not is_slug(slug):
             raise exceptions.ValidationError(
                 {"organization": [_("An organisation's slug has only letters, digits, - and _.")]}
             )

@@ -7,6 +7,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .permissions import SecondFactorRequired
 from .versioning import StaleVersion
 
 
@@ -30,6 +31,12 @@ def exception_handler(exc, context):
     stale = _stale(exc)
     if stale is not None:
         return stale_version_response(stale, context.get("view"))
+    if isinstance(exc, SecondFactorRequired):
+        response = drf_exception_handler(
+            exceptions.PermissionDenied(str(exc), code=SecondFactorRequired.code), context
+        )
+        response.data["code"] = SecondFactorRequired.code
+        return response
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         exc = exceptions.ValidationError(detail)

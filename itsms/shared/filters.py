@@ -23,6 +23,8 @@ from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import get_model_field
 from drf_spectacular.drainage import set_override
 
+from .forms import Form as ProjectForm
+
 #: The largest value of a 64-bit signed column: ids (``BigAutoField``) and big integers.
 ID_MAX = 2**63 - 1
 #: What each integer column holds on every supported database (PostgreSQL's ranges are the
@@ -140,6 +142,14 @@ class FilterSet(django_filters.FilterSet):
         if self.is_bound and not self.is_valid():
             return self.queryset.none()
         return super().qs
+
+    def get_form_class(self):
+        # The project's form base unless the FilterSet names another: its dates and times
+        # render and parse as ISO 8601 whatever the language (``itsms.shared.forms``).
+        if self._meta.form is forms.Form:
+            fields = {name: filter_.field for name, filter_ in self.filters.items()}
+            return type(f"{type(self).__name__}Form", (ProjectForm,), fields)
+        return super().get_form_class()
 
     @classmethod
     def filter_for_lookup(cls, field, lookup_type):

@@ -16,16 +16,46 @@ Views never call ``Model.objects`` on a tenant-owned model; ``tests/test_no_unsc
 enforces it.
 """
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import permissions
 from .permissions import Capability
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+#: Session key: where to continue once the second factor an organisation requires is set up.
+AFTER_MFA_SETUP = "itsms_after_mfa_setup"
+
+
+def second_factor_setup(request, organization):
+    """Take a user the organisation requires a second factor of to its set-up; they come back
+    to the page they asked for."""
+    if request.method in SAFE_METHODS and not request.headers.get("HX-Request"):
+        request.session[AFTER_MFA_SETUP] = request.get_full_path()
+    else:
+        request.session.setdefault(
+            AFTER_MFA_SETUP, reverse("itsms:organization_detail", args=[organization.slug])
+        )
+    messages.warning(
+        request,
+        _(
+            "%(organization)s requires a second factor. Set up an authenticator app or a "
+            "security key to continue."
+        )
+        % {"organization": organization.name},
+    )
+    if request.headers.get("HX-Request"):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = reverse("mfa_index")
+        return response
+    return redirect("mfa_index")
 
 
 #: How many recently opened organisations the switcher lists first.
@@ -76,6 +106,9 @@ class OrganizationMixin(LoginRequiredMixin):
         if organization is None:
             raise Http404("No such organisation.")
         self.organization = organization
+        if permissions.second_factor_missing(request.user, organization):
+            return second_factor_setup(request, organization)
+        request.session.pop(AFTER_MFA_SETUP, None)  # arrived: no "continue" link any more
         self.membership = membership
         # The navigation reads these: no second membership query in the same request.
         request.organization, request.membership = organization, membership

@@ -52,7 +52,13 @@ class OrganizationViewSet(
             language=data.get("language", "en"),
             scope=data.get("scope", ""),
             creator_role=data.get("creator_role"),
+            require_mfa=data.get("require_mfa", False),
         )
+
+    def check_object_permissions(self, request, obj):
+        """One organisation's details: its second-factor policy applies (403 mfa_required)."""
+        super().check_object_permissions(request, obj)
+        permissions.require_second_factor(request.user, obj)
 
     def perform_update(self, serializer):
         organization = serializer.instance

@@ -5,11 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 from itsms.models import Organization, Role
 from itsms.models.tenancy import time_zone_choices
+from itsms.shared.forms import Form, ModelForm
 
 from .slugs import propose_slug
 
 
-class OrganizationForm(forms.ModelForm):
+class OrganizationForm(ModelForm):
     """Create or edit a client organisation."""
 
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
@@ -22,7 +23,7 @@ class OrganizationForm(forms.ModelForm):
 
     class Meta:
         model = Organization
-        fields = ["name", "slug", "time_zone", "language", "scope"]
+        fields = ["name", "slug", "time_zone", "language", "scope", "require_mfa"]
         widgets = {"scope": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
@@ -60,7 +61,7 @@ class OrganizationForm(forms.ModelForm):
         return slug
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(Form):
     email = forms.EmailField(label=_("Email address"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
@@ -70,11 +71,11 @@ class InvitationForm(forms.Form):
             self.fields["role"].choices = [c for c in Role.choices if c[0] in grantable_roles]
 
 
-class MembershipRoleForm(forms.Form):
+class MembershipRoleForm(Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
 
-class InvitationSignupForm(forms.Form):
+class InvitationSignupForm(Form):
     """The account of an invited person who has none yet; the email comes from the invitation."""
 
     full_name = forms.CharField(label=_("Full name"), max_length=150)

@@ -84,3 +84,20 @@ def _readers_of(organization):
         object_pk=str(organization.pk),
         permission__codename=permissions.AUDIT_READER_PERM.split(".", 1)[1],
     )
+
+
+def memberships_with_second_factor(memberships):
+    """``memberships`` with their users, each marked ``has_second_factor`` (an authenticator
+    app or a security key), in one query."""
+    from allauth.mfa.models import Authenticator
+    from django.db.models import Exists, OuterRef
+
+    factors = Authenticator.objects.filter(
+        user_id=OuterRef("user_id"),
+        type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN],
+    )
+    return (
+        memberships.select_related("user")
+        .annotate(has_second_factor=Exists(factors))
+        .order_by("user__email")
+    )

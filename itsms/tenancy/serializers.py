@@ -29,6 +29,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
             "time_zone",
             "language",
             "scope",
+            "require_mfa",
             "created_at",
             "my_role",
             "creator_role",

@@ -32,12 +32,19 @@ def organization_create(
     language: str = "en",
     scope: str = "",
     creator_role: str = Role.CONSULTANT,
+    require_mfa: bool = False,
 ) -> Organization:
     """Create a client organisation; its creator becomes a consultant (or admin) of it."""
     if creator_role not in MANAGING_ROLES:
         raise ValidationError({"creator_role": _("The creator must be a consultant or an admin.")})
     organization = Organization(
-        name=name, slug=slug, time_zone=time_zone, language=language, scope=scope, created_by=actor
+        name=name,
+        slug=slug,
+        time_zone=time_zone,
+        language=language,
+        scope=scope,
+        require_mfa=require_mfa,
+        created_by=actor,
     )
     try:
         with transaction.atomic():
@@ -52,7 +59,7 @@ def organization_create(
 
 @transaction.atomic
 def organization_update(*, organization: Organization, actor: User, **fields) -> Organization:
-    for key in ("name", "time_zone", "language", "scope"):
+    for key in ("name", "time_zone", "language", "scope", "require_mfa"):
         if key in fields:
             setattr(organization, key, fields[key])
     return save_recorded(organization, actor)

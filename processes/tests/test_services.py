@@ -243,4 +243,5 @@ def test_editing_a_service_keeps_its_history(client, org_a, consultant, portfoli
     portfolio.refresh_from_db()
     assert portfolio.status == "retired" and not portfolio.sla_targets.exists()
     page = client.get(url("service_detail", org_a, pk=portfolio.pk)).content.decode()
-    assert "Retired" in page and consultant.email in page
+    assert "Retired" in page and consultant.get_full_name() in page  # a name, not an id
+    assert '<li data-field="status">Status: <del>' in page and "<ins>Retired</ins>" in page

@@ -9,8 +9,8 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
+from itsms.shared import history
 from itsms.shared.exports import ExportMixin
-from itsms.shared.history import history_rows
 from itsms.shared.views import OrganizationMixin
 
 from .. import exports, selectors, services
@@ -105,13 +105,15 @@ class ServiceDetailView(ObjectMixin, OrganizationMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         service = self.get_object()
-        records = service.history.select_related("history_user").order_by("-history_date")[:11]
+        records = service.history.select_related("history_user").order_by(
+            "-history_date", "-history_id"
+        )[:11]
         context.update(
             service=service,
             sla_targets=service.sla_targets.order_by("priority"),
             processes=service.processes.select_related("clause").order_by("clause__order"),
             clauses=service.clauses.order_by("order"),
-            history=history_rows(records),
+            history=history.history_entries(records, limit=10),
             may_manage=may_manage_services(self.request.user, self.organization, self.membership),
         )
         return context

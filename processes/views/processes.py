@@ -9,9 +9,8 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from itsms.shared import versioning
+from itsms.shared import history, versioning
 from itsms.shared.exports import ExportMixin
-from itsms.shared.history import history_rows
 from itsms.shared.permissions import Capability
 from itsms.shared.views import OrganizationMixin
 
@@ -111,14 +110,16 @@ class ProcessDetailView(ObjectMixin, OrganizationMixin, TemplateView):
         for kpi in kpis:
             kpi.chart = charts.kpi_trend_svg(kpi, kpi.recent_values)
             kpi.value_form = KpiValueForm(kpi=kpi, prefix=f"kpi{kpi.pk}") if editable else None
-        records = instance.history.select_related("history_user").order_by("-history_date")[:11]
+        records = instance.history.select_related("history_user").order_by(
+            "-history_date", "-history_id"
+        )[:11]
         context.update(
             process=instance,
             predecessors=predecessors_of([instance.clause_id]).get(instance.clause_id, []),
             sub_requirements=sub_requirements_of([instance.clause_id]).get(instance.clause_id, []),
             kpis=kpis,
             supported_services=instance.services.order_by("name"),
-            history=history_rows(records),
+            history=history.history_entries(records, limit=10),
             may_edit=editable,
             today=self.organization.local_today(),
         )

@@ -17,6 +17,13 @@ from itsms.models import Clause, TenantModel
 from itsms.models.standards import Translated
 
 
+class DocumentRequirementManager(models.Manager):
+    def get_by_natural_key(self, key: str):
+        """A required document by its key: how an organisation archive names reference data
+        across instances (``itsms.archive``)."""
+        return self.get(key=key)
+
+
 class DocumentRequirement(models.Model):
     """One document the SMS documented information of 7.5.4 includes (reference data)."""
 
@@ -40,6 +47,8 @@ class DocumentRequirement(models.Model):
     title = Translated()
     guidance = Translated()
 
+    objects = DocumentRequirementManager()
+
     class Meta:
         verbose_name = _("7.5.4 document")
         verbose_name_plural = _("7.5.4 documents")
@@ -47,6 +56,9 @@ class DocumentRequirement(models.Model):
 
     def __str__(self):
         return self.title
+
+    def natural_key(self) -> tuple[str]:
+        return (self.key,)
 
 
 class DocumentState(models.TextChoices):

@@ -151,7 +151,7 @@ def test_detail_pages_use_constant_queries(
     grow(org_a, 10)
     row = model.objects.filter(organization=org_a).order_by("pk").first()
     url = reverse(name, kwargs={"org_slug": org_a.slug, "pk": row.pk})
-    client.get(url)  # first visit: the session remembers the organisation
+    client.get(url)  # the first visit of a session remembers the organisation (one write)
     small = count(django_assert_max_num_queries, client.get, url, {}, PAGE_BUDGET + 6)
     grow(org_a, 1000)
     large = count(django_assert_max_num_queries, client.get, url, {}, PAGE_BUDGET + 6)

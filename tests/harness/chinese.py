@@ -41,6 +41,18 @@ ALLOWED_PATTERNS = {
     r"\bv\d+\b": "version marks of evidence files (v1, v2)",
     r"Authorization: Token <key>": "the HTTP header an API client sends, literally",
     r"\bYYYY-MM-DD\b": "the date format a spreadsheet cell must follow, written literally",
+    r"OpenID Connect|SAML(?: 2\.0)?": "single sign-on protocols, named so in Chinese IT practice",
+    r"\b[\w-]+\.example\b": "example domains (RFC 2606) in help texts: addresses, not words",
+    r"/?\.well-known/?": "a fixed path of OpenID Connect discovery",
+    r"Google Authenticator|Microsoft Authenticator|FreeOTP": "names of authenticator apps",
+    r"sha256sum -c SHA256SUMS": "the command that checks an audit pack, literally",
+    r"openssl pkeyutl -verify -pubin -inkey public-key\.pem -rawin -in manifest\.json "
+    r"-sigfile manifest\.sig": "the command that checks a pack's signature, literally",
+    r"python manage\.py (?:import_organization|verify_pack) \S+(?: --trust-key [0-9a-f]{64})?": (
+        "the command a site administrator runs, literally"
+    ),
+    r"\b[0-9a-f]{64}\b": "SHA-256 sums and signing-key fingerprints: identifiers",
+    r"\bOpenSSL(?: 3)?\b": "the tool's name",
 }
 ALLOWED_WORDS = {
     # Abbreviations Chinese ITSM practice and GB/T 24405 readers write in Latin letters.
@@ -59,6 +71,7 @@ ALLOWED_WORDS = {
     "CSV": "file format",
     "XLSX": "file format (Excel workbook)",
     "Excel": "the spreadsheet program's name, written so in Chinese (Excel 工作簿)",
+    "ZIP": "file format (the audit pack, the organisation archive)",
     "API": "the programming interface",
     "ID": "identifier",
     "iCal": "calendar feed format",
@@ -72,6 +85,15 @@ ALLOWED_WORDS = {
     "Office": "file format family (Office 文档)",
     "OpenDocument": "file format name",
     "Markdown": "file format name",
+    "IP": "IP 地址, as written in Chinese",
+    "URL": "web address, written so in Chinese IT practice",
+    "URI": "redirect URI, the OAuth term as IdP consoles show it",
+    "XML": "file format",
+    "ACS": "断言消费服务（ACS）: the SAML term as IdP consoles show it",
+    "USB": "USB 安全密钥",
+    "NFC": "NFC 安全密钥",
+    "Chrome": "browser name (a new-device notice names the browser)",
+    "Windows": "operating system name (a new-device notice names it)",
 }
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’]*")

@@ -15,13 +15,17 @@ from itsms.models import (
     Evidence,
     EvidenceVersion,
     GapAssessment,
+    IdentityProvider,
     ImportPreview,
     Invitation,
     Membership,
     Notification,
     Organization,
+    OrganizationArchive,
     ReadinessSnapshot,
     Role,
+    SearchDocument,
+    SSODomain,
     TenantModel,
 )
 
@@ -92,6 +96,35 @@ def _notification(org, marker):
     return Notification.objects.create(organization=org, user=user, text=f"{marker} expired")
 
 
+def stored_export(org, marker, folder: str) -> dict:
+    """A small stored ZIP standing for a built export (its routes serve a real file)."""
+    import hashlib
+    import io
+    import zipfile
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("manifest.json", f'{{"note": "{marker} export"}}')
+    data = buffer.getvalue()
+    name = default_storage.save(f"{folder}/{org.pk}/{marker}.zip", ContentFile(data))
+    return {
+        "status": "ready",
+        "language": "en",
+        "file": name,
+        "size": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+    }
+
+
+def _archive(org, marker):
+    return OrganizationArchive.objects.create(
+        organization=org, **stored_export(org, marker, "archives")
+    )
+
+
 def _snapshot(org, marker):
     from datetime import date
 
@@ -109,9 +142,44 @@ def _import_preview(org, marker):
     )
 
 
+def _identity_provider(org, marker):
+    """The organisation's OpenID Connect provider (with an encrypted secret) and one domain."""
+    from itsms.shared import crypto
+
+    existing = IdentityProvider.objects.filter(organization=org).first()
+    if existing is not None:
+        return existing
+    provider = IdentityProvider.objects.create(
+        organization=org,
+        protocol=IdentityProvider.Protocol.OIDC,
+        name=f"{marker} sign-in",
+        issuer_url=f"https://idp.{marker}.example/realms/{marker}",
+        client_id=f"{marker}-client",
+        client_secret_encrypted=crypto.encrypt(f"{marker}-client-secret"),
+        group_roles=[[f"{marker}-itsm", Role.CONTRIBUTOR]],
+    )
+    SSODomain.objects.create(
+        organization=org, identity_provider=provider, domain=f"{marker}-{org.slug}.example"
+    )
+    return provider
+
+
+def _sso_domain(org, marker):
+    return _identity_provider(org, marker).domains.first()
+
+
+def _search_document(org, marker):
+    """The index's document of the planted evidence (it carries the marker in its text): the
+    index is written by the signals of the rows the builders plant."""
+    evidence = _evidence(org, marker)
+    return SearchDocument.objects.get(organization=org, kind="evidence", object_id=evidence.pk)
+
+
 BUILDERS = {
     ImportPreview: _import_preview,
     Membership: _membership,
+    IdentityProvider: _identity_provider,
+    SSODomain: _sso_domain,
     Invitation: _invitation,
     GapAssessment: _gap_assessment,
     ClauseAssessment: _clause_assessment,
@@ -119,6 +187,8 @@ BUILDERS = {
     EvidenceVersion: _evidence_version,
     Notification: _notification,
     ReadinessSnapshot: _snapshot,
+    SearchDocument: _search_document,
+    OrganizationArchive: _archive,
 }
 # Each app contributes builders of its own models in ``<app>/tests/builders.py`` as
 # ``BUILDERS = {Model: callable(org, marker) -> instance}``; they are collected here.

@@ -4,6 +4,8 @@ the readiness report; the portfolio (every organisation of the user with its rea
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.http import JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import get_template
 from django.urls import reverse
@@ -11,16 +13,16 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
 from itsms.evidence import selectors as evidence_selectors
-from itsms.models import ClauseAssessment, Evidence
-from itsms.shared import hooks, permissions
-from itsms.shared.forms import add_errors, error_text, form_errors_text
-from itsms.shared.history import history_rows
+from itsms.models import Clause, ClauseAssessment, Evidence
+from itsms.shared import history, hooks, permissions
+from itsms.shared.forms import error_text, form_errors_text
 from itsms.shared.permissions import Capability
 from itsms.shared.views import OrganizationMixin
+from itsms.standards.reference import PRIMARY
 from itsms.standards.selectors import heading_clauses
 from itsms.tenancy.selectors import members_of
 
-from .. import dashboard, readiness, services
+from .. import dashboard, readiness, rows, services
 from .. import selectors as gap
 from ..filters import ClauseAssessmentFilterSet
 from ..forms import BulkAssignForm, ClauseAssessmentForm
@@ -31,7 +33,10 @@ def headings():
 
 
 class AssessmentView(OrganizationMixin, TemplateView):
-    """All 77 clauses on one page; the 57 requirement clauses editable in place."""
+    """All 77 clauses on one page; the 57 requirement clauses editable in place.
+
+    Rows are rendered from plain values (``rows.py``), not one Django form per row: the page
+    costs the same few queries, and about the same time, at any organisation size."""
 
     template_name = "itsms/assessment/tree.html"
     filterset_classes = (ClauseAssessmentFilterSet,)
@@ -59,33 +64,32 @@ class AssessmentView(OrganizationMixin, TemplateView):
             context["filtered"] = len(leaves)
         context["filterset"] = filterset
         editable = set(self.restricted(ClauseAssessment, "change").values_list("pk", flat=True))
-        members = list(members_of(self.organization))
+        renderer = rows.RowRenderer(
+            self.organization, list(members_of(self.organization)), get_token(self.request)
+        )
         today = self.organization.local_today()
         for node in nodes:
-            assessment = node["assessment"]
-            if assessment is None:
+            if node["is_heading"]:
                 continue
-            node["editable"] = assessment.pk in editable
-            node["overdue"] = assessment.is_overdue(today)
-            if node["editable"]:
-                form = ClauseAssessmentForm(
-                    instance=assessment,
-                    members=members_of(self.organization),
-                    organization=self.organization,
-                )
-                form.fields["owner"].choices = [("", _("— no owner —"))] + [
-                    (m.pk, m.get_full_name()) for m in members
-                ]
-                node["form"] = form
+            assessment = node["assessment"]
+            node["editable"] = assessment is not None and assessment.pk in editable
+            node["overdue"] = assessment is not None and assessment.is_overdue(today)
+            node["html"] = renderer.render(node)
+        can_bulk = permissions.is_manager(self.membership)
         context.update(
             nodes=nodes,
             score=score,
-            can_bulk=permissions.is_manager(self.membership),
-            bulk_form=BulkAssignForm(
-                headings=headings(),
-                members=members_of(self.organization),
-                organization=self.organization,
+            can_bulk=can_bulk,
+            bulk_form=(
+                BulkAssignForm(
+                    headings=headings(),
+                    members=members_of(self.organization),
+                    organization=self.organization,
+                )
+                if can_bulk
+                else None
             ),
+            labels=rows.LABELS,
             rule=readiness.RULE_TEXT,
         )
         return context
@@ -101,7 +105,13 @@ class AssessmentStartView(OrganizationMixin, View):
 
 
 class AssessmentRowView(OrganizationMixin, View):
-    """GET: the clause's assessment with its history. POST: save one row (htmx or plain form)."""
+    """GET: the clause's assessment with its history. POST: save one row.
+
+    The tree's script posts one row at a time (``static/js/assessment.js`` queues the saves of
+    a row, never two at once) and reads a JSON answer; without JavaScript the row is a plain
+    form that redirects back to the clause. Each request names its clause and carries the
+    version it was loaded at: a request meant for another clause is refused, and an edit made
+    on an older version answers 409 without overwriting anything."""
 
     model = ClauseAssessment
     write_capability = Capability.ASSESS
@@ -113,8 +123,9 @@ class AssessmentRowView(OrganizationMixin, View):
 
     def get(self, request, *args, **kwargs):
         assessment = self.get_object()
-        records = assessment.history.select_related("history_user").order_by("-history_date")
-        entries = history_rows(records[:101], limit=100)
+        records = assessment.history.select_related("history_user").order_by(
+            "-history_date", "-history_id"
+        )[:101]
         return render(
             request,
             "itsms/assessment/detail.html",
@@ -122,7 +133,7 @@ class AssessmentRowView(OrganizationMixin, View):
                 "organization": self.organization,
                 "membership": self.membership,
                 "assessment": assessment,
-                "entries": entries,
+                "entries": history.history_entries(records, limit=100),
                 "can_edit": self.allows("change", assessment),
                 "may_read_evidence": True,
                 "evidence_items": evidence_selectors.evidence_for_clause(
@@ -135,66 +146,76 @@ class AssessmentRowView(OrganizationMixin, View):
 
     def post(self, request, *args, **kwargs):
         assessment = self.get_object()
-        members = members_of(self.organization)
-        form = ClauseAssessmentForm(
-            request.POST, instance=assessment, members=members, organization=self.organization
-        )
-        status = 200
-        message = None
-        if form.is_valid():
-            data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-            try:
-                assessment = services.assessment_update(
-                    assessment=assessment,
-                    actor=request.user,
-                    version=form.cleaned_data["version"],
-                    **data,
-                )
-                message = _("Saved.")
-                form = None
-            except services.StaleEdit as exc:
-                status, message = 409, str(exc)
-                assessment.refresh_from_db()
-                form = None
-            except ValidationError as exc:
-                status = 400
-                add_errors(form, exc)
+        wants_json = "application/json" in request.headers.get("Accept", "")
+        if not self.allows("change", assessment):
+            if wants_json:
+                message = _("You may not change %(number)s.") % {"number": assessment.clause.number}
+                return self.answer(assessment, 403, "forbidden", message)
+            return render(request, "403.html", {"organization": self.organization}, status=403)
+        outcome, message, errors = self.save(request, assessment)
+        status = {"saved": 200, "unchanged": 200, "conflict": 409}.get(outcome, 400)
+        assessment.refresh_from_db()
+        if wants_json:
+            return self.answer(assessment, status, outcome, message, errors)
+        if status == 200:
+            messages.success(request, message)
         else:
-            status = 400
-            assessment.refresh_from_db()
-        if not request.htmx:
-            if status == 200:
-                messages.success(request, message)
-            else:
-                messages.error(request, message or _("Please correct the errors."))
-            url = reverse("itsms:assessment", kwargs={"org_slug": self.organization.slug})
-            return redirect(f"{url}#clause-{assessment.clause.number}")
-        if form is None:
-            form = ClauseAssessmentForm(
-                instance=assessment, members=members, organization=self.organization
+            details = " ".join(str(e) for field_errors in errors.values() for e in field_errors)
+            messages.error(request, f"{assessment.clause.number}: {message} {details}".strip())
+        url = reverse("itsms:assessment", kwargs={"org_slug": self.organization.slug})
+        return redirect(f"{url}#clause-{assessment.clause.number}")
+
+    def save(self, request, assessment):
+        """(outcome, message, {field: [error, …]}) of one row's save."""
+        number = assessment.clause.number
+        named = request.POST.get("clause")
+        if named is not None and named != number:
+            message = _("This change was meant for %(named)s, not %(number)s: nothing was saved.")
+            return "misdirected", message % {"named": named, "number": number}, {}
+        form = ClauseAssessmentForm(
+            request.POST,
+            instance=assessment,
+            members=members_of(self.organization),
+            organization=self.organization,
+        )
+        if not form.is_valid():
+            return "invalid", _("Not saved: please correct the errors."), dict(form.errors)
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            saved = services.assessment_update(
+                assessment=assessment,
+                actor=request.user,
+                version=form.cleaned_data["version"],
+                **data,
             )
-        nodes, score = gap.assessment_tree(self.organization)
-        affected = set(readiness.ancestors_of(assessment.clause.number))
-        rollups = [n for n in nodes if n["clause"].number in affected]
-        same = next((n for n in nodes if n["clause"].pk == assessment.clause_id), None)
-        node = {
-            "clause": same["clause"] if same else assessment.clause,
-            "assessment": assessment,
-            "form": form,
-            "editable": True,
-            "overdue": assessment.is_overdue(self.organization.local_today()),
-            "depth": assessment.clause.depth,
-        }
-        return render(
-            request,
-            "itsms/assessment/_row_response.html",
+        except services.StaleEdit as exc:
+            return "conflict", str(exc), {}
+        except ValidationError as exc:
+            return "invalid", _("Not saved: please correct the errors."), exc.message_dict
+        outcome = "unchanged" if saved.version == form.cleaned_data["version"] else "saved"
+        return outcome, _("Saved."), {}
+
+    def answer(self, assessment, status, outcome, message, errors=None):
+        """The JSON the row's script reads: the outcome, the row's version, the roll-ups."""
+        number = assessment.clause.number
+        statuses = dict(self.scoped(ClauseAssessment).values_list("clause__number", "status"))
+        score = readiness.compute(gap.leaf_numbers(), statuses)
+        heading_pks = Clause.objects.filter(
+            standard__code=PRIMARY, number__in=readiness.ancestors_of(number)
+        ).values_list("number", "pk")
+        return JsonResponse(
             {
-                "node": node,
-                "organization": self.organization,
-                "message": message,
-                "status": status,
-                "rollups": rollups,
-                "score": score,
+                "outcome": outcome,
+                "clause": number,
+                "version": assessment.version,
+                "message": str(message),
+                "errors": {
+                    name: [str(e) for e in field_errors]
+                    for name, field_errors in (errors or {}).items()
+                },
+                "overdue": assessment.is_overdue(self.organization.local_today()),
+                "rollups": {str(pk): score.heading_percent(n) for n, pk in heading_pks},
+                "overall": score.overall_percent,
             },
             status=status,
         )

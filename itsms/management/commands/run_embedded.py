@@ -85,6 +85,9 @@ class Command(BaseCommand):
             "web": [
                 os.path.join(bindir, "gunicorn"),
                 "itsms.wsgi",
+                # worker recycling (memory bound, max requests): the production settings
+                "--config",
+                str(Path(settings.BASE_DIR) / "gunicorn.conf.py"),
                 "--bind",
                 f"{host}:{port}",
                 "--workers",

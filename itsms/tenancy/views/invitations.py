@@ -1,11 +1,11 @@
 """Accepting an invitation: the only page reached by a token instead of a membership."""
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from itsms.accounts.services import sign_in
 from itsms.models import Invitation, User
 from itsms.tenancy import services
 from itsms.tenancy.forms import InvitationSignupForm
@@ -73,7 +73,7 @@ class InvitationAcceptView(View):
                 )
             except services.InvitationError as exc:
                 return self._refused(request, str(exc))
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            sign_in(request=request, user=user)
             membership = user.memberships.get(organization=invitation.organization)
         messages.success(
             request,

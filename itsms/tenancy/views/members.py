@@ -11,7 +11,7 @@ from itsms.shared.exports import ExportMixin
 from itsms.shared.forms import error_text
 from itsms.shared.permissions import Capability
 from itsms.shared.views import OrganizationMixin
-from itsms.tenancy import services
+from itsms.tenancy import selectors, services
 from itsms.tenancy.forms import InvitationForm, MembershipRoleForm
 
 _error_text = error_text  # the one error-to-text helper
@@ -27,9 +27,7 @@ class MemberListView(ExportMixin, OrganizationMixin, TemplateView):
 
     def get_context_data(self, form=None, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["memberships"] = (
-            self.scoped(Membership).select_related("user").order_by("user__email")
-        )
+        context["memberships"] = selectors.memberships_with_second_factor(self.scoped(Membership))
         if self.can(Capability.MANAGE_MEMBERS):
             grantable = permissions.roles_grantable_by(self.request.user, self.organization)
             context["form"] = form or InvitationForm(grantable_roles=grantable)

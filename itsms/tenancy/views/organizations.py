@@ -46,6 +46,7 @@ class OrganizationCreateView(LoginRequiredMixin, FormView):
                 language=data["language"],
                 scope=data["scope"],
                 creator_role=data["creator_role"],
+                require_mfa=data["require_mfa"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -90,6 +91,7 @@ class OrganizationEditView(OrganizationMixin, FormView):
                 time_zone=data["time_zone"],
                 language=data["language"],
                 scope=data["scope"],
+                require_mfa=data["require_mfa"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)
