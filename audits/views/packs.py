@@ -42,14 +42,12 @@ class PackMixin(AuditMixin):
     """Building and downloading need ``take_pack`` on the audit (``take`` on the pack)."""
 
     write_capability = Capability.VIEW  # auditors build packs too; the named rule decides
-    object_action = "take_pack"
 
     def get_pack(self) -> AuditPack:
         return self.get_object(
             self.scoped(AuditPack)
             .filter(audit__in=self.audits())
             .select_related("audit", "organization", "requested_by"),
-            action="take",
         )
 
 
@@ -58,6 +56,7 @@ class AuditPackView(PackMixin, TemplateView):
 
     template_name = "audits/pack.html"
     model = Audit
+    object_action = "take_pack"
 
     def get_context_data(self, form=None, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -96,6 +95,7 @@ class AuditPackProgressView(PackMixin, TemplateView):
 
     template_name = "audits/_pack_progress.html"
     model = AuditPack
+    object_action = "take"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -107,6 +107,7 @@ class AuditPackDownloadView(PackMixin, TemplateView):
     """The ZIP, streamed from storage."""
 
     model = AuditPack
+    object_action = "take"
 
     def get(self, request, *args, **kwargs):
         pack = self.get_pack()
