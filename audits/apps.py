@@ -11,6 +11,7 @@ class AuditsConfig(AppConfig):
     def ready(self):
         from itsms.shared import hooks
 
+        from . import permissions  # noqa: F401  (registers the policies of the app's models)
         from .hooks import audits_panel, my_actions
 
         hooks.register_my_work(my_actions)

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from itsms.models import Clause
+from itsms.shared.choices import TenantFormMixin
 from itsms.shared.forms import Form, ModelForm
 from itsms.standards.reference import PRIMARY
 from itsms.tenancy.selectors import members_of
@@ -48,7 +49,7 @@ class CertificationBodyForm(ModelForm):
         }
 
 
-class AuditForm(ModelForm):
+class AuditForm(TenantFormMixin, ModelForm):
     """Plan or edit an audit; every choice is limited to the organisation's own objects."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -89,27 +90,23 @@ class AuditForm(ModelForm):
         # The model's clean() checks the body and the guide against the audit's organisation;
         # a new audit must know it before validation, or every choice offered is refused.
         self.instance.organization = organization
-        self.fields["certification_body"].queryset = CertificationBody.objects.filter(
-            organization=organization
-        )
+        self.fields["certification_body"].queryset = CertificationBody.objects.order_by("name")
         self.fields["audit_guide"].queryset = members_of(organization)
         self.fields["audit_guide"].label_from_instance = lambda u: u.get_full_name()
         self.fields["scope_clauses"].queryset = _clauses()
         self.fields["scope_clauses"].label_from_instance = lambda c: f"{c.number} {c.title}"
-        self.fields["scope_processes"].queryset = (
-            ProcessInstance.objects.filter(organization=organization)
-            .select_related("clause")
-            .order_by("clause__order")
-        )
+        self.fields["scope_processes"].queryset = ProcessInstance.objects.select_related(
+            "clause"
+        ).order_by("clause__order")
         self.fields["scope_processes"].label_from_instance = lambda p: (
             f"{p.clause.number} {p.clause.title}"
         )
-        self.fields["scope_services"].queryset = Service.objects.filter(organization=organization)
+        self.fields["scope_services"].queryset = Service.objects.order_by("name")
         if self.instance.pk:
             self.initial.setdefault("version", self.instance.version)
 
 
-class AssignForm(Form):
+class AssignForm(TenantFormMixin, Form):
     user = PersonChoiceField(label=_("Auditor (member)"), queryset=None, required=False)
     email = forms.EmailField(
         label=_("…or invite an external auditor by email"),
@@ -131,7 +128,7 @@ class AssignForm(Form):
         return data
 
 
-class SessionForm(ModelForm):
+class SessionForm(TenantFormMixin, ModelForm):
     class Meta:
         model = PlanSession
         fields = ["starts_at", "ends_at", "clause", "process", "topic", "auditee", "location"]
@@ -142,10 +139,8 @@ class SessionForm(ModelForm):
 
         self.fields["clause"].queryset = _clauses()
         self.fields["clause"].label_from_instance = lambda c: f"{c.number} {c.title}"
-        self.fields["process"].queryset = (
-            ProcessInstance.objects.filter(organization=organization)
-            .select_related("clause")
-            .order_by("clause__order")
+        self.fields["process"].queryset = ProcessInstance.objects.select_related("clause").order_by(
+            "clause__order"
         )
         self.fields["process"].label_from_instance = lambda p: f"{p.clause.number} {p.clause.title}"
 
@@ -163,7 +158,7 @@ class NoteForm(ModelForm):
         self.fields["clause"].label_from_instance = lambda c: f"{c.number} {c.title}"
 
 
-class FindingForm(ModelForm):
+class FindingForm(TenantFormMixin, ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -185,11 +180,7 @@ class FindingForm(ModelForm):
             self.instance.organization, self.instance.audit = audit.organization, audit
         audit = audit or (self.instance.audit if self.instance.audit_id else None)
 
-        self.fields["evidence"].queryset = (
-            Evidence.objects.filter(organization=organization, deleted_at__isnull=True)
-            if organization is not None
-            else Evidence.objects.none()
-        )
+        self.fields["evidence"].queryset = Evidence.objects.alive()
         self.fields["evidence"].help_text = _("Evidence items sampled (optional).")
         # No empty choice: a finding has a grade. Areas of concern belong to stage 1.
         self.fields["grade"].choices = [
@@ -246,7 +237,7 @@ class PlanNextForm(Form):
         return data
 
 
-class ActionAnswerForm(Form):
+class ActionAnswerForm(TenantFormMixin, Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     correction = forms.CharField(
         label=_("Correction"), widget=forms.Textarea(attrs={"rows": 2}), required=False
@@ -271,9 +262,7 @@ class ActionAnswerForm(Form):
         from itsms.models import Evidence
 
         self.fields["owner"].queryset = members_of(organization)
-        self.fields["evidence"].queryset = Evidence.objects.filter(
-            organization=organization, deleted_at__isnull=True
-        )
+        self.fields["evidence"].queryset = Evidence.objects.alive()
 
 
 class ReviewForm(Form):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from itsms.models import Invitation, User
+from itsms.shared.history import save_recorded
 from itsms.shared.links import absolute_url
 from itsms.shared.timezones import organization_context
 
@@ -30,16 +31,20 @@ def _by_token(token: str):
 
 @transaction.atomic
 def audit_invitation_create(*, audit: Audit, actor, email: str, role: str) -> str:
+    """Invite ``email`` to this audit only (recorded with who invited); returns the token."""
     email = email.strip().lower()
     token, token_hash = Invitation.new_token()
-    invitation = AuditInvitation.objects.create(
-        organization=audit.organization,
-        audit=audit,
-        email=email,
-        role=role,
-        token_hash=token_hash,
-        invited_by=actor,
-        expires_at=timezone.now() + timedelta(days=settings.INVITATION_TTL_DAYS),
+    invitation = save_recorded(
+        AuditInvitation(
+            organization=audit.organization,
+            audit=audit,
+            email=email,
+            role=role,
+            token_hash=token_hash,
+            invited_by=actor,
+            expires_at=timezone.now() + timedelta(days=settings.INVITATION_TTL_DAYS),
+        ),
+        actor,
     )
     link = absolute_url(reverse("audits:invitation_accept", args=[token]))
     transaction.on_commit(lambda: _send(invitation, link))
@@ -82,8 +87,16 @@ def invitation_for(token: str) -> AuditInvitation:
 
 @transaction.atomic
 def audit_invitation_accept(*, token: str, user: User | None, full_name="", password="") -> User:
+    """Accept an invitation (creating the account when needed): the auditor is assigned to the
+    audit, and reads the organisation while assigned."""
     invitation = invitation_for(token)
-    AuditInvitation.objects.select_for_update(of=("self",)).get(pk=invitation.pk)
+    invitation = (
+        AuditInvitation.objects.select_for_update(of=("self",))
+        .select_related("audit__organization")
+        .get(pk=invitation.pk)
+    )
+    if invitation.accepted_at is not None:
+        raise AuditInvitationError(_("This invitation has already been used."), code="used")
     if user is None:
         if User.objects.filter(email__iexact=invitation.email).exists():
             raise AuditInvitationError(
@@ -102,5 +115,5 @@ def audit_invitation_accept(*, token: str, user: User | None, full_name="", pass
         audit=invitation.audit, actor=invitation.invited_by, user=user, role=invitation.role
     )
     invitation.accepted_at = timezone.now()
-    invitation.save(update_fields=["accepted_at"])
+    save_recorded(invitation, user)
     return user

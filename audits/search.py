@@ -1,24 +1,22 @@
 """Audits, findings and corrective actions as searchable kinds (``AuditsConfig.ready``).
 
-Members find every audit of their organisation; an auditor who is not a member finds only
-the audits they are assigned to (while assigned), and their findings and corrective actions,
-as on the audit pages (``views.base.AuditMixin``).
+Who finds which row is the audits policy's (``audits.permissions``: members find every audit
+of their organisation; an auditor who is not a member only the audits assigned, while
+assigned, and their findings and corrective actions), applied by the search selector through
+``restrict(user, "view")``, as on the audit pages.
 """
 
 from __future__ import annotations
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from itsms.search import reference
 from itsms.search.registry import Document, SearchKind, register
-from itsms.shared import permissions
 
 from .models import (
     ActionState,
     Audit,
-    AuditAssignment,
     AuditKind,
     AuditStatus,
     CorrectiveAction,
@@ -117,22 +115,6 @@ def action_documents(organization_id: int, ids):
     ]
 
 
-def _assigned(user):
-    return AuditAssignment.objects.filter(user=user, ended_at__isnull=True).values("audit")
-
-
-def _visible(model, path: str):
-    """Members see every row; an outside auditor those of the audits assigned to them."""
-
-    def visible(user, organizations):
-        members = permissions.member_organizations(user)
-        return model.objects.filter(organization__in=organizations).filter(
-            Q(organization__in=members) | Q(**{f"{path}__in": _assigned(user)})
-        )
-
-    return visible
-
-
 def _action_of(finding, created):
     return [
         (finding.organization_id, pk)
@@ -153,7 +135,6 @@ def register_kinds() -> None:
                 "audits:audit_detail",
                 kwargs={"org_slug": hit.organization_slug, "pk": hit.object_id},
             ),
-            visible=_visible(Audit, "pk"),
             watch={Audit: lambda a, created: [(a.organization_id, a.pk)]},
             order=40,
         )
@@ -171,7 +152,6 @@ def register_kinds() -> None:
                 )
                 + f"?findings=all#finding-{hit.reference}"
             ),
-            visible=_visible(Finding, "audit"),
             watch={Finding: lambda f, created: [(f.organization_id, f.pk)]},
             order=45,
         )
@@ -186,7 +166,6 @@ def register_kinds() -> None:
                 "audits:action_detail",
                 kwargs={"org_slug": hit.organization_slug, "pk": hit.object_id},
             ),
-            visible=_visible(CorrectiveAction, "finding__audit"),
             watch={
                 CorrectiveAction: lambda a, created: [(a.organization_id, a.pk)],
                 Finding: _action_of,

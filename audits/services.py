@@ -22,6 +22,7 @@ from .models import (
     AuditAssignment,
     AuditNote,
     AuditStatus,
+    CertificationBody,
     CorrectiveAction,
     Finding,
     FindingEvidence,
@@ -77,18 +78,16 @@ def audit_update(
 
 
 def _sync_reader(user: User, organization) -> None:
-    """An auditor reads the organisation and its evidence exactly while one of their
-    assignments is active (members with the auditor role included: their role alone does not
-    open the evidence)."""
-    from itsms.evidence import access
-
+    """An auditor who is not a member reads the organisation exactly while one of their
+    assignments there is active (the grant is kept in step for members too, so a member who
+    leaves the organisation mid-audit reads on until the assignment ends, and no longer)."""
     active = AuditAssignment.objects.filter(
         organization=organization, user=user, ended_at__isnull=True
     ).exists()
     if active:
-        access.grant_audit_reader(user, organization)
+        core_permissions.grant_audit_reader(user, organization)
     else:
-        access.revoke_audit_reader(user, organization)
+        core_permissions.revoke_audit_reader(user, organization)
 
 
 @transaction.atomic
@@ -132,6 +131,43 @@ def assignment_end(*, assignment: AuditAssignment, actor) -> AuditAssignment:
 @transaction.atomic
 def session_add(*, audit: Audit, actor, **fields) -> PlanSession:
     return _save(PlanSession(organization=audit.organization, audit=audit, **fields), actor)
+
+
+@transaction.atomic
+def session_delete(*, session: PlanSession, actor) -> None:
+    """Take a session off the plan (its history keeps who did it)."""
+    session._history_user = actor
+    session.delete()
+
+
+BODY_FIELDS = (
+    "name",
+    "accreditation",
+    "contacts",
+    "response_window_days",
+    "recertification_lead_days",
+    "transition_cutoff",
+)
+
+
+@transaction.atomic
+def body_create(*, organization, actor, **fields) -> CertificationBody:
+    """Record a certification body of the organisation."""
+    unknown = set(fields) - set(BODY_FIELDS)
+    if unknown:
+        raise ValidationError({key: _("This field cannot be changed.") for key in unknown})
+    return _save(CertificationBody(organization=organization, **fields), actor)
+
+
+@transaction.atomic
+def body_update(*, body: CertificationBody, actor, **fields) -> CertificationBody:
+    """Change a certification body (its response window applies to deadlines from now on)."""
+    unknown = set(fields) - set(BODY_FIELDS)
+    if unknown:
+        raise ValidationError({key: _("This field cannot be changed.") for key in unknown})
+    for key, value in fields.items():
+        setattr(body, key, value)
+    return _save(body, actor)
 
 
 @transaction.atomic

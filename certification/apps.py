@@ -11,7 +11,11 @@ class CertificationConfig(AppConfig):
     def ready(self):
         from itsms.shared import hooks
 
-        from . import cycle, selectors
+        from . import (
+            cycle,
+            permissions,  # noqa: F401  (registers the policies of the app's models)
+            selectors,
+        )
 
         cycle.connect_signals()
         # The portfolio's "next deadline" and the dashboard's next surveillance.

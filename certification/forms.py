@@ -2,13 +2,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from itsms.models import NotificationPreference
+from itsms.shared.choices import TenantFormMixin
 from itsms.shared.forms import Form, ModelForm
 from itsms.tenancy.selectors import members_of
 
 from .models import Certificate, CertificationProject
 
 
-class ProjectForm(ModelForm):
+class ProjectForm(TenantFormMixin, ModelForm):
     class Meta:
         model = CertificationProject
         fields = ["certification_body", "target_stage1", "target_certificate"]
@@ -17,12 +18,10 @@ class ProjectForm(ModelForm):
         super().__init__(*args, **kwargs)
         from audits.models import CertificationBody
 
-        self.fields["certification_body"].queryset = CertificationBody.objects.filter(
-            organization=organization
-        )
+        self.fields["certification_body"].queryset = CertificationBody.objects.order_by("name")
 
 
-class StepForm(Form):
+class StepForm(TenantFormMixin, Form):
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False)
     due_date = forms.DateField(label=_("Due date"), required=False)
     notes = forms.CharField(
@@ -39,7 +38,7 @@ class ItemForm(Form):
     text = forms.CharField(label=_("New item"), max_length=300)
 
 
-class CertificateForm(ModelForm):
+class CertificateForm(TenantFormMixin, ModelForm):
     class Meta:
         model = Certificate
         fields = [
@@ -63,10 +62,8 @@ class CertificateForm(ModelForm):
         super().__init__(*args, **kwargs)
         from audits.models import CertificationBody
 
-        self.fields["certification_body"].queryset = CertificationBody.objects.filter(
-            organization=organization
-        )
-        self.fields["previous"].queryset = Certificate.objects.filter(organization=organization)
+        self.fields["certification_body"].queryset = CertificationBody.objects.order_by("name")
+        self.fields["previous"].queryset = Certificate.objects.order_by("-decision_date")
         self.fields["previous"].help_text = _(
             "For a recertification: the certificate it replaces (its expiry sets the new one)."
         )

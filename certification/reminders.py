@@ -31,11 +31,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from audits.models import CorrectiveAction
-from itsms.models import Membership, NotificationPreference, Organization, Role
+from itsms.models import NotificationPreference, Organization
 from itsms.notifications.services import notify
 from itsms.shared.hooks import deadline_providers
 from itsms.shared.links import absolute_url
+from itsms.shared.permissions import MANAGERS
 from itsms.shared.timezones import organization_context
+from itsms.tenancy.selectors import recipients as select_recipients
 
 from . import cycle, rules
 from . import deadlines as dl
@@ -403,30 +405,24 @@ def claim(*, now=None, batch_size: int = SCAN_BATCH) -> list[int]:
 
 
 def recipients(reminder: Reminder):
-    """Admins and consultants of the organisation, and the owner of the item."""
+    """Consultants and admins of the organisation, and the owner of the item, among those who
+    may still see it (``itsms.tenancy.selectors.recipients``): a removed member, a deactivated
+    account or an auditor whose assignment ended gets nothing."""
     from audits.models import CorrectiveAction
     from itsms.models import Evidence
 
-    users = {
-        m.user
-        for m in Membership.objects.filter(
-            organization_id=reminder.organization_id, role__in=(Role.ADMIN, Role.CONSULTANT)
-        ).select_related("user")
-        if m.user.is_active
-    }
+    users = select_recipients(reminder.organization, roles=MANAGERS)
     owners = {"action": (CorrectiveAction, "owner"), "evidence": (Evidence, "owner")}
     owners.update({p.subject_type: (p.model, p.owner_field) for p in deadline_providers()})
     owner_model, owner_field = owners.get(reminder.subject_type, (None, None))
     if owner_model is not None:
-        row = (
-            owner_model._default_manager.filter(pk=reminder.subject_id)
-            .select_related(owner_field)
-            .first()
+        item = (
+            owner_model.objects.filter(pk=reminder.subject_id).select_related(owner_field).first()
         )
-        owner = getattr(row, owner_field, None) if row else None
-        if owner and owner.is_active:
-            users.add(owner)
-    return sorted(users, key=lambda u: u.pk)
+        owner = getattr(item, owner_field, None) if item is not None else None
+        if owner is not None:
+            users += select_recipients(item, among=[owner])
+    return sorted({u.pk: u for u in users}.values(), key=lambda u: u.pk)
 
 
 def _channel(user) -> str:

@@ -78,17 +78,31 @@ def step_update(*, step, actor, **fields):
     return _save(step, actor)
 
 
-@transaction.atomic
-def item_toggle(*, item, actor, done: bool):
+def _tick(item, actor, done: bool) -> None:
     item.done_at = timezone.now() if done else None
     item.done_by = actor if done else None
+
+
+@transaction.atomic
+def item_toggle(*, item, actor, done: bool):
+    """Tick (or untick) an item."""
+    _tick(item, actor, done)
     return _save(item, actor)
 
 
 @transaction.atomic
 def item_update(*, item, actor, text):
     """Reword an item; once reworded it shows as written, no longer as the seed's translation."""
-    item.text = text
+    return item_change(item=item, actor=actor, text=text)
+
+
+@transaction.atomic
+def item_change(*, item, actor, text=None, done=None):
+    """Reword and/or tick an item in one save: one history row for one change."""
+    if text is not None:
+        item.text = text
+    if done is not None:
+        _tick(item, actor, done)
     return _save(item, actor)
 
 
@@ -185,9 +199,9 @@ COPIED_BODY_FIELDS = [
 @transaction.atomic
 def certification_body_add(*, organization, actor, **fields):
     """Record a certification body of the organisation and choose it for the project."""
-    from audits.models import CertificationBody
+    from audits import services as audits
 
-    body = _save(CertificationBody(organization=organization, **fields), actor)
+    body = audits.body_create(organization=organization, actor=actor, **fields)
     project = CertificationProject.objects.filter(organization=organization).first()
     if project is not None:
         project.certification_body = body

@@ -12,7 +12,11 @@ class ItsmsConfig(AppConfig):
     def ready(self):
         from itsms.accounts import signals
         from itsms.assessment.selectors import my_clauses
-        from itsms.shared import checks, hooks  # noqa: F401  (checks register themselves)
+        from itsms.shared import (  # noqa: F401  (checks and policies register themselves)
+            checks,
+            hooks,
+            permissions,
+        )
 
         hooks.register_my_work(my_clauses)
         signals.connect()

@@ -11,6 +11,7 @@ class ProcessesConfig(AppConfig):
     def ready(self):
         from itsms.shared import hooks
 
+        from . import permissions  # noqa: F401  (registers the policies of the app's models)
         from .hooks import maturity_heatmap_panel, my_processes
 
         hooks.register_my_work(my_processes)

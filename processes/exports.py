@@ -7,19 +7,9 @@ import io
 
 from django.utils.translation import gettext as _
 
+from itsms.shared.exports import BOM, safe_cell
+
 from .models import Priority
-
-#: A cell starting with one of these is a formula to a spreadsheet (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-BOM = "\ufeff"
-
-
-def safe_cell(value) -> str:
-    """The cell as text, prefixed with a quote when a spreadsheet would run it as a formula."""
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
 
 
 def _minutes(target, kind):

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from itsms.shared.choices import TenantFormMixin
 from itsms.shared.forms import ModelForm
 
 from . import selectors
@@ -24,7 +25,7 @@ class ProcessChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.clause.number} {obj.clause.title}"
 
 
-class ProcessInstanceForm(ModelForm):
+class ProcessInstanceForm(TenantFormMixin, ModelForm):
     """Edit a process. Only managers may reassign it; ``version`` guards against lost updates."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -105,7 +106,7 @@ def _sla_field_name(priority: str, kind: str) -> str:
     return f"sla_{priority.lower()}_{kind}"
 
 
-class ServiceForm(ModelForm):
+class ServiceForm(TenantFormMixin, ModelForm):
     """A service with its owner, supporting processes, clauses and SLA targets per priority."""
 
     class Meta:
@@ -136,11 +137,9 @@ class ServiceForm(ModelForm):
         super().__init__(*args, **kwargs)
         self.organization = organization
         self.fields["owner"].queryset = selectors.members_of(organization)
-        self.fields["processes"].queryset = (
-            ProcessInstance._default_manager.filter(organization=organization)
-            .select_related("clause")
-            .order_by("clause__order")
-        )
+        self.fields["processes"].queryset = ProcessInstance.objects.select_related(
+            "clause"
+        ).order_by("clause__order")
         self.fields["clauses"].queryset = selectors.primary_clauses()
         existing = {}
         if self.instance.pk:
@@ -160,7 +159,7 @@ class ServiceForm(ModelForm):
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
-        others = Service._default_manager.filter(organization=self.organization, name__iexact=name)
+        others = self.organization.service_set.filter(name__iexact=name)
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)
         if others.exists():

@@ -12,7 +12,10 @@ class SmsConfig(AppConfig):
     def ready(self):
         from itsms.shared import hooks
 
-        from . import signals  # noqa: F401  (keeps supplier links in step with the assessment)
+        from . import (
+            permissions,  # noqa: F401  (registers the policies of the app's models)
+            signals,  # noqa: F401  (keeps supplier links in step with the assessment)
+        )
         from .hooks import DEADLINE_PROVIDERS, my_records
 
         hooks.register_my_work(my_records)

@@ -1,6 +1,6 @@
 """The registers as CSV for Excel: the page's filters applied, UTF-8 with a BOM (Excel opens
 Chinese text), every cell through the project's formula-injection guard
-(``processes.exports.safe_cell``). Each register lists its columns; XLSX arrives with the
+(``itsms.shared.exports.safe_cell``). Each register lists its columns; XLSX arrives with the
 shared export helper (issue 16) and will read the same columns."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from processes.exports import BOM, safe_cell
+from itsms.shared.exports import BOM, safe_cell
 
 Column = tuple[str, Callable]
 

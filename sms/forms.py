@@ -10,6 +10,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from itsms.shared.choices import TenantFormMixin
+
 from .models import (
     Agreement,
     DocumentChecklistItem,
@@ -79,7 +81,7 @@ class VersionedForm(forms.ModelForm):
         return {k: v for k, v in self.cleaned_data.items() if k in allowed}
 
 
-class RecordForm(VersionedForm):
+class RecordForm(TenantFormMixin, VersionedForm):
     """What every register's form has: owner, review-by date, status and the links."""
 
     clauses = ClausesField(label=_("Clauses"), queryset=None, required=False, widget=_multi())
@@ -214,7 +216,7 @@ class TreatmentActionForm(VersionedForm):
         self.fields["completed_on"].help_text = _("Today when left empty on a done action.")
 
 
-class ObjectiveForm(RecordForm):
+class ObjectiveForm(RecordForm, TenantFormMixin):
     fieldsets = [
         (
             _("Objective"),
@@ -302,7 +304,7 @@ class SupplierClausesForm(forms.Form):
         field.label_from_instance = lambda a: f"{a.clause.number} {a.clause.title}"
 
 
-class AgreementForm(RecordForm):
+class AgreementForm(RecordForm, TenantFormMixin):
     fieldsets = [
         (
             _("Agreement"),

@@ -89,11 +89,19 @@ def test_bad_values_answer_400_with_the_field(api_client, started, members, payl
     assert field in response.json()
 
 
-def test_an_owner_from_another_organisation_is_refused(api_client, started, members, org_b):
+def test_an_owner_from_another_organisation_is_refused_like_an_unknown_one(
+    api_client, started, members, org_b
+):
+    """No account probing: "not a member" and "no such account" are the same answer."""
     outsider = MembershipFactory(organization=org_b, user=UserFactory(email="b@b.example")).user
     api_client.force_authenticate(members[Role.CONSULTANT])
-    response = api_client.patch(detail(started, "8.6.1"), {"owner": outsider.email}, format="json")
-    assert response.status_code == 400 and "member of the organisation" in str(response.json())
+    member_of_b = api_client.patch(
+        detail(started, "8.6.1"), {"owner": outsider.email}, format="json"
+    )
+    unknown = api_client.patch(detail(started, "8.6.1"), {"owner": "c@b.example"}, format="json")
+    assert member_of_b.status_code == unknown.status_code == 400
+    assert member_of_b.json() == {"owner": [f"Object with email={outsider.email} does not exist."]}
+    assert unknown.json() == {"owner": ["Object with email=c@b.example does not exist."]}
 
 
 def test_a_stale_version_answers_409(api_client, started, members):

@@ -17,7 +17,7 @@ from django.utils import timezone
 from itsms.assessment import readiness
 from itsms.assessment import selectors as gap
 from itsms.assessment import services as gap_services
-from itsms.evidence import access, services
+from itsms.evidence import services
 from itsms.evidence.tasks import expire_evidence
 from itsms.models import (
     Clause,
@@ -28,6 +28,7 @@ from itsms.models import (
     Notification,
     Role,
 )
+from itsms.shared import permissions
 
 from .factories import MembershipFactory, UserFactory
 
@@ -101,7 +102,7 @@ def test_versions_are_kept_with_their_hash_size_type_and_uploader(media, org_a, 
         assert hashlib.sha256(data).hexdigest() == version.sha256
 
 
-def test_a_new_version_needs_a_change_note_and_sends_an_approved_item_back_to_draft(
+def test_a_new_version_needs_a_change_note_and_sends_an_approved_item_to_review(
     media, org_a, consultant
 ):
     evidence = approve(create(org_a, consultant), consultant)
@@ -113,8 +114,9 @@ def test_a_new_version_needs_a_change_note_and_sends_an_approved_item_back_to_dr
         evidence=evidence, actor=consultant, upload=pdf(body=b"x"), change_note="Revised"
     )
     evidence.refresh_from_db()
-    assert evidence.status == DocumentStatus.DRAFT
-    assert evidence.approved_version.number == 1  # the record of the last approval stays
+    assert evidence.status == DocumentStatus.IN_REVIEW  # a changed document is approved again
+    assert evidence.approved_version.number == 1  # and until then version 1 counts
+    assert evidence.counts(org_a.local_today())
 
 
 def test_each_version_downloads_with_a_safe_content_disposition(client, media, org_a, consultant):
@@ -280,7 +282,7 @@ def test_soft_delete_records_who_and_why_keeps_the_files_and_an_admin_restores(
     client, media, org_a, members
 ):
     contributor, admin = members[Role.CONTRIBUTOR], members[Role.ADMIN]
-    evidence = approve(create(org_a, contributor, title="Old SLA"), admin)
+    evidence = create(org_a, contributor, title="Old SLA")  # never approved: theirs to delete
     files_before = stored_files(media)
     client.force_login(contributor)
     delete = reverse("itsms:evidence_delete", kwargs={"org_slug": org_a.slug, "pk": evidence.pk})
@@ -307,7 +309,7 @@ def test_soft_delete_records_who_and_why_keeps_the_files_and_an_admin_restores(
     assert "Old SLA" in deleted_list.content.decode()
     assert client.post(restore).status_code == 302
     evidence.refresh_from_db()
-    assert evidence.deleted_at is None and evidence.counts(org_a.local_today())
+    assert evidence.deleted_at is None
     deleted_record = evidence.history.exclude(deleted_at=None).first()
     assert deleted_record.history_user == contributor
     assert evidence.history.order_by("-history_date").first().history_user == admin
@@ -433,27 +435,25 @@ def test_who_may_upload(client, media, org_a, members, role):
     assert client.get(url).status_code == (200 if allowed else 403)
 
 
-def test_auditors_read_evidence_only_while_assigned(client, media, org_a, org_b, members):
+def test_an_internal_auditor_reads_evidence_and_an_outside_one_only_while_assigned(
+    client, media, org_a, org_b, members
+):
     create(org_a, members[Role.ADMIN], title="Supplier agreement")
     register = reverse("itsms:evidence_list", kwargs={"org_slug": org_a.slug})
-    member_auditor = members[Role.AUDITOR]
-    client.force_login(member_auditor)
-    assert client.get(register).status_code == 403
-    access.grant_audit_reader(member_auditor, org_a)
+    # A member with the auditor role is an internal auditor: reads by membership, read-only.
+    client.force_login(members[Role.AUDITOR])
     response = client.get(register)
     assert response.status_code == 200 and "Supplier agreement" in response.content.decode()
     assert (
         client.get(reverse("itsms:evidence_upload", kwargs={"org_slug": org_a.slug})).status_code
         == 403
     )
-    access.revoke_audit_reader(member_auditor, org_a)
-    assert client.get(register).status_code == 403
 
     # A certification body's auditor, no member: 404 until assigned, then read-only.
     external = UserFactory(email="auditor@certbody.example")
     client.force_login(external)
     assert client.get(register).status_code == 404
-    access.grant_audit_reader(external, org_a)
+    permissions.grant_audit_reader(external, org_a)
     assert client.get(register).status_code == 200
     evidence = Evidence.objects.get(organization=org_a)
     download = reverse(
@@ -468,6 +468,9 @@ def test_auditors_read_evidence_only_while_assigned(client, media, org_a, org_b,
         client.get(reverse("itsms:evidence_list", kwargs={"org_slug": org_b.slug})).status_code
         == 404
     )
+    permissions.revoke_audit_reader(external, org_a)
+    assert client.get(register).status_code == 404
+    assert client.get(download).status_code == 404
 
 
 # --- register, filters, export, query counts -------------------------------------------------

@@ -5,9 +5,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from itsms.evidence import access
 from itsms.evidence.validation import UploadRefused, check_upload, sanitise_name
 from itsms.models import Evidence, EvidenceVersion, Role
+from itsms.shared import permissions
 
 from .factories import MembershipFactory, UserFactory
 from .test_evidence import PDF, docx, pdf, stored_files
@@ -314,7 +314,7 @@ def test_an_assigned_auditor_reads_through_the_api(api_client, media, org_a, mem
     api_client.force_authenticate(auditor)
     url = reverse("itsms-api:evidence-list")
     assert api_client.get(url, {"organization": org_a.slug}).status_code == 404
-    access.grant_audit_reader(auditor, org_a)
+    permissions.grant_audit_reader(auditor, org_a)
     listed = api_client.get(url, {"organization": org_a.slug})
     assert listed.status_code == 200 and listed.json()["results"][0]["title"] == "Audit sample"
     assert (
@@ -325,6 +325,14 @@ def test_an_assigned_auditor_reads_through_the_api(api_client, media, org_a, mem
         reverse("itsms-api:evidence-detail", args=[evidence.pk]), {"title": "x"}, format="json"
     )
     assert patch.status_code == 403
-    member_auditor = members[Role.AUDITOR]
-    api_client.force_authenticate(member_auditor)
-    assert api_client.get(url, {"organization": org_a.slug}).status_code == 403
+    # A member with the auditor role is an internal auditor: reads by membership.
+    api_client.force_authenticate(members[Role.AUDITOR])
+    assert api_client.get(url, {"organization": org_a.slug}).status_code == 200
+    # The outside auditor's assignment ended: nothing more.
+    permissions.revoke_audit_reader(auditor, org_a)
+    api_client.force_authenticate(auditor)
+    assert api_client.get(url, {"organization": org_a.slug}).status_code == 404
+    assert (
+        api_client.get(reverse("itsms-api:evidence-download", args=[evidence.pk])).status_code
+        == 404
+    )

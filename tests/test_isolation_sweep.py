@@ -1,28 +1,40 @@
 """The tenant-isolation sweep over every URL pattern and API route.
 
-Organisation B holds one row of every tenant-owned model, each carrying the
-marker "secretb". A consultant of organisation A (the role with the most
-rights) then:
+Organisation B holds one row of every tenant-owned model, each carrying the marker "secretb";
+A holds one of each too, marked "alphaown". A consultant of organisation A (the role with the
+most rights) then:
 
-1. requests every tenant route with B's objects — under B's slug and under A's
-   own slug — with every method the route accepts: each answers 404 and B's
-   rows are unchanged;
-2. requests every route (pages, API lists with ``?organization=alpha-bank``)
-   with A's own objects: no response mentions the marker.
+1. requests every tenant route with B's objects — under B's slug and under A's own slug —
+   with every method the route accepts: each answers 404 and B's rows are unchanged;
+2. requests every route (pages, API lists with ``?organization=alpha-bank``, the API with a
+   real token of A) with A's own objects: no response mentions B's marker — PDFs read through
+   ``pdftotext``, not as compressed bytes — and A's own rows **do** appear in A's lists and
+   PDFs (a sweep must not pass by showing nothing);
+3. POSTs every create route with B's slug and with B's foreign-key ids (404 or 400, nothing
+   created), and every write of A with B's ids: no row of A ends up linked to a row of B.
 
-A route whose URL keyword the sweep does not know, or a route that is neither
-tenant-scoped nor listed in GLOBAL_ROUTES with a reason, fails the sweep: a new
-view is covered the day it is added.
+A route whose URL keyword the sweep does not know, or a route that is neither tenant-scoped
+nor listed in GLOBAL_ROUTES with a reason, fails the sweep: a new view is covered the day it
+is added.
 """
 
-import pytest
-from django.urls import reverse
+import shutil
+import subprocess
 
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from itsms.accounts.tokens import api_token_create
 from itsms.models import Invitation, Membership, Organization, Role, TenantModel
 
+from .conftest import need_service
 from .factories import UserFactory
 from .harness.urls import all_routes
 from .harness.world import BUILDERS, MARKER, plant, tenant_models
+
+OWN_MARKER = "alphaown"
 
 pytestmark = pytest.mark.django_db
 
@@ -187,7 +199,28 @@ def request(client, method, url, data=None):
 
 @pytest.fixture
 def world(org_a, org_b, members):
-    return {"a": plant(org_a, marker="alphaown"), "b": plant(org_b)}
+    return {"a": plant(org_a, marker=OWN_MARKER), "b": plant(org_b)}
+
+
+def pdf_text(content: bytes) -> str:
+    """The text of a PDF (its streams are compressed: the raw bytes show no marker)."""
+    need_service(bool(shutil.which("pdftotext")), "pdftotext (poppler-utils)")
+    result = subprocess.run(  # noqa: S603
+        [shutil.which("pdftotext"), "-enc", "UTF-8", "-", "-"],
+        input=content,
+        capture_output=True,
+        check=True,
+    )
+    return result.stdout.decode("utf-8")
+
+
+def body_text(response) -> str:
+    """What a person would read in the response, lower-cased: a PDF's text, a page's HTML."""
+    content = getattr(response, "streaming_content", None)
+    raw = b"".join(content) if content is not None else response.content
+    if response.get("Content-Type", "").startswith("application/pdf"):
+        return pdf_text(raw).lower()
+    return raw.decode("utf-8", "replace").lower()
 
 
 def test_every_route_is_classified():
@@ -248,11 +281,48 @@ def test_outsiders_get_404_on_every_tenant_route(client, org_a, org_b, world, co
     assert Organization.objects.filter(pk=org_b.pk).values().get() == org_b_before
 
 
+#: Lists and PDFs of A that need not show A's planted rows, and why.
+NOT_SHOWING_OWN = {
+    "itsms-api:readiness-list": "percentages of the gap assessment, no rows",
+    "itsms-api:notification-list": "each user reads only their own notifications",
+    "itsms:notification_list": "each user reads only their own notifications",
+    "itsms:notification_unread": "each user's own unread count",
+    "itsms-api:organization-list": "checked by slug below",
+    "itsms:organization_detail": "the organisation's own page: its details, no rows",
+    "itsms:organization_edit": "a form",
+    "audits:body_create": "a form",
+    "certification:body_create": "a form",
+    "itsms:my_work": "the consultant is assigned nothing in the planted world",
+    "itsms:dashboard": "aggregates: its lists name clauses (tests/test_assessment.py)",
+    "audits:programme": "internal audits only; A's planted audit is a stage 2 audit",
+    "itsms:assessment_workbook": "an XLSX file (read in tests/test_assessment_import.py)",
+    "itsms:assessment_import": "an upload form",
+    "sms:overview": "counts per register, no rows",
+    "sms:settings": "a form (the risk scale)",
+    "sms:risk_heatmap": "counts per cell; the rows are on sms:risk_list",
+    "itsms-api:search-list": "hits, not rows (A's own finds: tests/test_search_isolation.py)",
+    "itsms:organization_archive": "the archives asked for: a date and a state, no marker",
+}
+#: Lists and PDFs of A that show A by something other than the marker.
+OWN_TEXT = {
+    "itsms:readiness_report": lambda org: org.name,  # percentages per clause of A
+    "certification:calendar": lambda org: org.name,  # "Alpha Bank: surveillance audit 1 due"
+}
+
+
+def _listed_ids(payload) -> set:
+    rows = payload.get("results", payload) if isinstance(payload, dict) else payload
+    return {row.get("id", row.get("slug")) for row in rows if isinstance(row, dict)}
+
+
 @pytest.mark.parametrize("who", ["consultant", "viewer", "outsider"])
 def test_no_response_mentions_another_organisations_data(client, org_a, world, members, who):
     user = UserFactory(email="outsider@alpha-free.example") if who == "outsider" else members[who]
     client.force_login(user)
-    seen = 0
+    api = APIClient()  # the API with a real token, as a script of A would call it
+    _token, key = api_token_create(user=user, name="sweep")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    seen, pdfs, own_missing = 0, [], []
     for route in sweep_routes():
         if route.name in ("logout", "itsms-api:auth-token") or route.methods == ["POST"]:
             continue
@@ -260,19 +330,48 @@ def test_no_response_mentions_another_organisations_data(client, org_a, world, m
             continue
         kwargs = kwargs_for(route, org_a, world["a"])
         url = reverse(route.name, kwargs=kwargs)
-        if route.is_drf and route.drf_action == "list" and route.model is not Organization:
+        is_list = route.is_drf and route.drf_action == "list" and route.model is not Organization
+        if is_list:
             url += f"?organization={org_a.slug}"
         if route.name in QUERY_STRINGS:
             url += ("&" if "?" in url else "?") + QUERY_STRINGS[route.name]
-        response = client.get(url)
+        response = (api if route.is_drf else client).get(url)
         assert response.status_code < 500, f"GET {url} answered {response.status_code}"
-        data = b"".join(response.streaming_content) if response.streaming else response.content
-        body = data.decode("utf-8", "replace").lower()
+        body = body_text(response)
         assert MARKER not in body, f"GET {url} ({route.name}) shows organisation B's data"
+        if response.get("Content-Type", "").startswith("application/pdf"):
+            pdfs.append(route.name)
         if who == "outsider" and is_tenant_route(route) and route.kwargs:
             assert response.status_code == 404, f"outsider got {response.status_code} on {url}"
+        if who == "consultant" and response.status_code == 200:
+            own_missing += _own_rows_missing(route, response, body, org_a, world)
         seen += 1
     assert seen > 10
+    if who == "consultant":
+        assert not own_missing, "A's own rows missing from A's lists and PDFs: " + "; ".join(
+            own_missing
+        )
+        assert {"itsms:readiness_report", "audits:audit_report"} <= set(pdfs), pdfs
+
+
+def _own_rows_missing(route, response, body, org_a, world) -> list[str]:
+    """A's planted row of the route's model must be in A's list; a page list and a PDF of A
+    must show A's marker."""
+    if route.name in NOT_SHOWING_OWN:
+        return []
+    if route.is_drf and route.drf_action == "list" and is_tenant_route(route):
+        if route.model is Organization:
+            return [] if org_a.slug in _listed_ids(response.json()) else [route.name]
+        planted = world["a"].get(route.model)
+        if planted is not None and planted.pk not in _listed_ids(response.json()):
+            return [f"{route.name} lacks {route.model.__name__} {planted.pk}"]
+        return []
+    is_page_list = not route.is_drf and "org_slug" in route.kwargs and len(route.kwargs) == 1
+    is_pdf = response.get("Content-Type", "").startswith("application/pdf")
+    expected = OWN_TEXT.get(route.name, lambda org: OWN_MARKER)(org_a).lower()
+    if (is_page_list or is_pdf) and expected not in body:
+        return [f"{route.name} shows none of A's rows"]
+    return []
 
 
 def test_api_lists_require_the_organization_filter(api_client, consultant, world):
@@ -290,3 +389,172 @@ def test_invitation_and_membership_rows_of_b_exist(world, org_b):
     """Guard against a sweep that passes because B was empty."""
     assert Membership.objects.filter(organization=org_b, user__email__startswith=MARKER).exists()
     assert Invitation.objects.filter(organization=org_b, email__startswith=MARKER).exists()
+
+
+# --- writes: creates with B's slug and B's ids, and no row of A linked to B ---------------------
+
+
+def _b_value(field, model, world, org_b):
+    """How a payload names B's row of ``model`` in ``field`` (its slug, email, number or id)."""
+    if model is Organization:
+        obj = org_b
+    elif model is get_user_model():
+        obj = world["b"][Membership].user
+    else:
+        obj = world["b"][model]
+    slug_field = getattr(field, "slug_field", None)
+    return getattr(obj, slug_field) if slug_field else obj.pk
+
+
+def _guarded_fields(serializer):
+    from rest_framework import relations
+
+    from itsms.shared.choices import is_guarded
+
+    for name, field in serializer.fields.items():
+        many = isinstance(field, relations.ManyRelatedField)
+        holder = field.child_relation if many else field
+        if not isinstance(holder, relations.RelatedField) or holder.read_only:
+            continue
+        queryset = holder.get_queryset()
+        if queryset is not None and is_guarded(queryset.model):
+            yield name, holder, queryset.model, many
+
+
+def _counts():
+    return {model: model.objects.count() for model in tenant_models()}
+
+
+def test_creates_refuse_another_organisations_slug_and_rows(org_a, org_b, world, consultant):
+    """Every API create, named for B (its slug, or a parent row of B) answers 404 or 400; named
+    for A with B's rows in its other fields, answers 400 naming those fields. Nothing is
+    created either way."""
+    api = APIClient()
+    api.force_authenticate(consultant)
+    checked = []
+    for route in sweep_routes():
+        if not (route.is_drf and route.drf_action == "list" and "POST" in route.methods):
+            continue
+        viewset = route.view_class
+        if not is_tenant_route(route) or not hasattr(viewset, "create_organization_field"):
+            continue
+        serializer = viewset.serializer_class(context={"request": None})
+        fields = list(_guarded_fields(serializer))
+        parent = viewset.create_organization_field
+        url = reverse(route.name)
+        before = _counts()
+        # 1. for B: its slug, or B's parent row
+        named_b = {
+            name: ([_b_value(h, m, world, org_b)] if many else _b_value(h, m, world, org_b))
+            for name, h, m, many in fields
+            if name == parent
+        }
+        response = api.post(url, named_b, format="json")
+        assert response.status_code in (400, 404), (route.name, response.status_code)
+        # 2. for A, with B's rows everywhere else
+        mixed = {}
+        for name, holder, model, many in fields:
+            if name == parent:
+                own = org_a.slug if model is Organization else world["a"][model].pk
+                mixed[name] = own
+            else:
+                value = _b_value(holder, model, world, org_b)
+                mixed[name] = [value] if many else value
+        others = [name for name in mixed if name != parent]
+        response = api.post(url, mixed, format="json")
+        assert response.status_code == 400, (route.name, response.status_code, response.content)
+        assert set(others) <= set(response.json()), (route.name, others, response.json())
+        assert _counts() == before, f"{route.name} created something"
+        checked.append(route.name)
+    assert len(checked) >= 10, checked
+
+
+def _b_form_payload(world, org_b):
+    """Every foreign key of the project named with B's row (form posts name rows by id)."""
+    from itsms.shared.choices import is_guarded
+
+    payload = {}
+    for model in tenant_models():
+        for field in model._meta.get_fields():
+            related = getattr(field, "related_model", None)
+            if field.is_relation and not field.auto_created and is_guarded(related):
+                payload[field.name] = str(_b_value(None, related, world, org_b))
+    return payload
+
+
+def _links_from_a_to_b(org_a, org_b):
+    """Rows of A whose foreign keys or many-to-many name a row of B, or a member of B only."""
+    from itsms.shared.choices import is_guarded
+
+    b_only = (
+        get_user_model()
+        .objects.filter(memberships__organization=org_b)
+        .exclude(memberships__organization=org_a)
+    )
+    found = []
+    for model in tenant_models():
+        mine = model.objects.filter(organization=org_a)
+        for field in model._meta.get_fields():
+            related = getattr(field, "related_model", None)
+            if not field.is_relation or field.auto_created or not is_guarded(related):
+                continue
+            if related is get_user_model():
+                linked = mine.filter(**{f"{field.name}__in": b_only})
+            elif related is Organization:
+                linked = mine.filter(**{field.name: org_b})
+            else:
+                linked = mine.filter(**{f"{field.name}__organization": org_b})
+            if linked.exists():
+                found.append(f"{model.__name__}.{field.name}")
+    return found
+
+
+def test_no_write_of_a_links_a_row_of_a_to_b(client, org_a, org_b, world, consultant):
+    """Every page POST and every API write of A, given B's rows by id wherever a form or a
+    serializer takes one: afterwards no row of A names a row of B, and B is unchanged."""
+    client.force_login(consultant)
+    api = APIClient()
+    api.force_authenticate(consultant)
+    form_payload = _b_form_payload(world, org_b)
+    b_before = {
+        model: list(model.objects.filter(organization=org_b).values()) for model in tenant_models()
+    }
+    posted = 0
+    for route in sweep_routes():
+        if not is_tenant_route(route) or "org_slug" not in route.kwargs and not route.is_drf:
+            continue
+        writes = [m for m in route.methods if m in ("POST", "PATCH", "PUT")]
+        if not writes or (route.is_drf and route.drf_action == "list" and "POST" not in writes):
+            continue
+        kwargs = kwargs_for(route, org_a, world["a"])
+        url = reverse(route.name, kwargs=kwargs)
+        for method in writes:
+            if route.is_drf:
+                serializer = route.view_class.serializer_class(context={"request": None})
+                payload = {
+                    name: ([_b_value(h, m, world, org_b)] if many else _b_value(h, m, world, org_b))
+                    for name, h, m, many in _guarded_fields(serializer)
+                }
+                if route.drf_action == "list":
+                    payload["organization"] = org_a.slug
+                response = getattr(api, method.lower())(url, payload, format="json")
+            else:
+                response = client.post(url, form_payload)
+            assert response.status_code < 500, (method, url, response.status_code)
+            posted += 1
+    assert posted > 40, posted
+    assert not _links_from_a_to_b(org_a, org_b)
+    after = {
+        model: list(model.objects.filter(organization=org_b).values()) for model in tenant_models()
+    }
+    assert after == b_before, "a write of organisation A changed organisation B's data"
+
+
+def test_every_tenant_model_is_restricted_and_has_a_policy():
+    """Every tenant model's manager offers ``restrict`` (a queryset of its own must subclass
+    ``TenantQuerySet``) and its policy names at least who may see it."""
+    from itsms.shared.permissions import POLICIES
+
+    for model in tenant_models():
+        assert hasattr(model.objects, "restrict"), f"{model.__name__}: subclass TenantQuerySet"
+        assert "view" in POLICIES.get(model, {}), f"{model.__name__}: register its policy"

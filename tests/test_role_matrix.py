@@ -110,3 +110,160 @@ def test_anonymous_is_sent_to_sign_in_and_denied_by_the_api(client, api_client, 
     assert response.status_code == 302 and reverse("login") in response["Location"]
     assert api_client.get(reverse("itsms-api:organization-list")).status_code in (401, 403)
     assert api_client.get(reverse("itsms-api:clause-list")).status_code in (401, 403)
+
+
+# --- the matrix, generated from what each view and viewset declares ------------------------------
+#
+# For every tenant route and method, and for the five roles plus an outside auditor before,
+# during and after an assignment to one of A's audits, the answer follows from the view's
+# declaration alone: its capability for the method (``capability`` / ``write_capability``,
+# ``read_capability`` / ``write_capability`` / ``action_capabilities``), then the policy
+# action on its object (``object_action`` / ``write_action``, ``policy_action()``) applied to
+# the planted row: not an organisation of the user → 404; the role lacks the capability → 403;
+# the row is not one the user may see → 404; not one they may do the action to → 403; else the
+# request is served (whatever it then says of the payload). Each request is rolled back.
+
+OUTSIDE = ("outside-before", "outside-during", "outside-after")
+
+
+def _role(user, org):
+    membership = permissions.membership_of(user, org)
+    return permissions.role_of(membership)
+
+
+class _Request:
+    def __init__(self, method):
+        self.method = method
+
+
+def declared(route, method):
+    """(capability, policy action) the route's view declares for ``method``."""
+    cls = route.view_class
+    if route.is_drf:
+        view = cls()
+        view.action = route.callback.actions.get(method.lower())
+        view.request = _Request(method)
+        view.kwargs = {}
+        return view.capability_for(view.request), view.policy_action()
+    view = cls()
+    if not hasattr(view, "required_capability"):
+        # Not an organisation's page: the user's own rows across their organisations (the
+        # bell's inbox); no role is needed, the policy's rule on the row still applies.
+        return None, "view"
+    return view.required_capability(_Request(method)), view.action_for(_Request(method))
+
+
+def expected(route, method, user, org, obj):
+    from itsms.models import Organization
+
+    role = _role(user, org)
+    if route.model is not Organization:
+        capability, action = declared(route, method)
+        if capability is None:  # the user's own rows: only the row's rule counts
+            denied = obj is not None and not permissions.allows(user, "view", obj)
+            return "404" if denied else "served"
+    if role is None:
+        return "404"
+    if route.model is Organization:  # the organisation itself (not on the scoped base)
+        allowed = method == "GET" or permissions.role_allows(role, Capability.CHANGE_ORGANIZATION)
+        return "served" if allowed else "403"
+    if not permissions.role_allows(role, capability):
+        return "403"
+    if obj is not None:
+        if not permissions.allows(user, "view", obj):
+            return "404"
+        if action != "view" and not permissions.allows(user, action, obj):
+            return "403"
+    return "served"
+
+
+def _answer(route, response):
+    """404 / 403 / served. A create naming an organisation (or parent row) the user cannot see
+    is refused as "does not exist" (400 on that field): the same as 404, nothing leaks."""
+    status = response.status_code
+    if status == 400 and route.is_drf and route.drf_action == "list":
+        field = getattr(route.view_class, "create_organization_field", "organization")
+        if field in response.json():
+            return "404"
+    return "404" if status == 404 else "403" if status == 403 else "served"
+
+
+def _payload(route, org, world):
+    """A create names its organisation (or parent row), so the role is checked there."""
+    if not (route.is_drf and route.drf_action == "list"):
+        return {"organization": org.slug}
+    field = getattr(route.view_class, "create_organization_field", "organization")
+    if field == "organization":
+        return {"organization": org.slug}
+    parent = route.view_class.queryset.model._meta.get_field(field).related_model
+    return {field: world[parent].pk}
+
+
+def _call(client, method, url, data):
+    from django.db import transaction
+
+    with transaction.atomic():  # every request is undone: each user meets the same world
+        if method == "GET":
+            response = client.get(url)
+        elif method == "DELETE":
+            response = client.delete(url)
+        elif method in ("PATCH", "PUT"):
+            response = getattr(client, method.lower())(url, data, content_type="application/json")
+        else:
+            response = client.post(url, data)
+        transaction.set_rollback(True)
+    return response
+
+
+def test_every_route_answers_each_role_as_its_view_declares(client, org_a, members, audit):
+    from audits import services as audit_services
+    from audits.models import AuditAssignment
+
+    from .harness.world import plant
+    from .test_isolation_sweep import is_tenant_route, kwargs_for, sweep_routes
+
+    world = plant(org_a, marker="alphaown")
+    from audits.models import Audit
+
+    world[Audit] = audit  # the outside auditor's audit: every audit row below belongs to it
+    users = {role: members[role] for role in Role.values}
+    outsider = UserFactory(email="outside@certbody.example")
+    mismatches, checked = [], 0
+    for who in (*Role.values, *OUTSIDE):
+        user = users.get(who, outsider)
+        if who == "outside-during":
+            assignment = audit_services.assignment_add(
+                audit=audit, actor=members[A], user=outsider, role=AuditAssignment.Role.LEAD
+            )
+        if who == "outside-after":
+            audit_services.assignment_end(assignment=assignment, actor=members[A])
+        user.__dict__.pop("_membership_cache", None)
+        client.force_login(user)
+        for route in sweep_routes():
+            if (
+                not is_tenant_route(route)
+                or route.is_drf
+                and route.drf_action == "list"
+                and (route.model is Organization_())
+            ):
+                continue
+            kwargs = kwargs_for(route, org_a, world)
+            url = reverse(route.name, kwargs=kwargs)
+            obj = world.get(route.model) if "pk" in route.kwargs else None
+            if route.is_drf and route.drf_action == "list":
+                url += f"?organization={org_a.slug}"
+            for method in route.methods:
+                want = expected(route, method, user, org_a, obj)
+                data = _payload(route, org_a, world) if method != "GET" else None
+                got = _answer(route, _call(client, method, url, data))
+                checked += 1
+                if want != got:
+                    mismatches.append(f"{who} {method} {route.name}: declared {want}, got {got}")
+    assert checked > 500, checked
+    assert not mismatches, f"{len(mismatches)} answers differ:\n" + "\n".join(mismatches)
+
+
+def Organization_():  # noqa: N802 - the model, imported late
+    from itsms.models import Organization
+
+    return Organization

@@ -3,29 +3,24 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from itsms.models import Clause, Organization, User
-from itsms.shared import permissions
+from itsms.shared.choices import TenantSerializerMixin
 from itsms.standards.reference import PRIMARY
 
 from .. import rules, selectors
 from ..models import Audit, CertificationBody, CorrectiveAction, Finding, PlanSession
 
 
-class OrgScopedMixin:
-    """Foreign keys may only name objects of the same organisation (or the user's orgs)."""
-
-    def _org_field(self):
-        request = self.context.get("request")
-        field = serializers.SlugRelatedField(
-            slug_field="slug",
-            queryset=Organization.objects.none(),
-            help_text=_("Slug of the organisation (on create)."),
-        )
-        if request is not None and request.user.is_authenticated:
-            field.queryset = permissions.organizations_for(request.user)
-        return field
+def _organization_field():
+    return serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Organization.objects.none(),
+        help_text=_("Slug of the organisation (on create)."),
+    )
 
 
-class CertificationBodySerializer(OrgScopedMixin, serializers.ModelSerializer):
+class CertificationBodySerializer(TenantSerializerMixin, serializers.ModelSerializer):
+    organization = _organization_field()
+
     class Meta:
         model = CertificationBody
         fields = [
@@ -41,7 +36,6 @@ class CertificationBodySerializer(OrgScopedMixin, serializers.ModelSerializer):
 
     def get_fields(self):
         fields = super().get_fields()
-        fields["organization"] = self._org_field()
         if self.instance is not None:
             fields["organization"].read_only = True
         return fields
@@ -91,12 +85,13 @@ def outcome_data(outcome: rules.Outcome) -> dict:
     }
 
 
-class AuditSerializer(OrgScopedMixin, serializers.ModelSerializer):
+class AuditSerializer(TenantSerializerMixin, serializers.ModelSerializer):
+    organization = _organization_field()
     certification_body = serializers.PrimaryKeyRelatedField(
         queryset=CertificationBody.objects.none(), required=False, allow_null=True
     )
     audit_guide = serializers.SlugRelatedField(
-        slug_field="email", queryset=User.objects.all(), required=False, allow_null=True
+        slug_field="email", queryset=User.objects.none(), required=False, allow_null=True
     )
     scope_clauses = serializers.SlugRelatedField(
         slug_field="number",
@@ -142,12 +137,8 @@ class AuditSerializer(OrgScopedMixin, serializers.ModelSerializer):
 
     def get_fields(self):
         fields = super().get_fields()
-        fields["organization"] = self._org_field()
         if self.instance is not None:
             fields["organization"].read_only = True
-        request = self.context.get("request")
-        if request is not None and request.user.is_authenticated:
-            fields["certification_body"].queryset = selectors.bodies_visible_to(request.user)
         return fields
 
     def _outcome(self, obj) -> rules.Outcome:
@@ -173,22 +164,8 @@ class AuditSerializer(OrgScopedMixin, serializers.ModelSerializer):
             "repeat_stage2": result.repeat_stage2,
         }
 
-    def validate(self, attrs):
-        organization = attrs.get("organization") or getattr(self.instance, "organization", None)
-        body = attrs.get("certification_body")
-        if body is not None and body.organization_id != organization.pk:
-            raise serializers.ValidationError(
-                {"certification_body": [_("Choose a certification body of this organisation.")]}
-            )
-        guide = attrs.get("audit_guide")
-        if guide is not None and not permissions.is_member(guide, organization):
-            raise serializers.ValidationError(
-                {"audit_guide": [_("The audit guide must be a member of the organisation.")]}
-            )
-        return attrs
 
-
-class PlanSessionSerializer(serializers.ModelSerializer):
+class PlanSessionSerializer(TenantSerializerMixin, serializers.ModelSerializer):
     audit = serializers.PrimaryKeyRelatedField(queryset=Audit.objects.none())
     clause = serializers.SlugRelatedField(
         slug_field="number",
@@ -201,14 +178,8 @@ class PlanSessionSerializer(serializers.ModelSerializer):
         model = PlanSession
         fields = ["id", "audit", "starts_at", "ends_at", "clause", "topic", "auditee", "location"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None and request.user.is_authenticated:
-            self.fields["audit"].queryset = selectors.audits_visible_to(request.user)
 
-
-class FindingSerializer(serializers.ModelSerializer):
+class FindingSerializer(TenantSerializerMixin, serializers.ModelSerializer):
     audit = serializers.PrimaryKeyRelatedField(queryset=Audit.objects.none())
     clause = serializers.SlugRelatedField(
         slug_field="number",
@@ -241,13 +212,11 @@ class FindingSerializer(serializers.ModelSerializer):
         # An area of concern is resolved through its own action (``/resolve/``).
         read_only_fields = ["number", "recorded_at", "resolved_on", "resolution"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None and request.user.is_authenticated:
-            self.fields["audit"].queryset = selectors.audits_visible_to(request.user)
+    def get_fields(self):
+        fields = super().get_fields()
         if self.instance is not None and not isinstance(self.instance, list):
-            self.fields["audit"].read_only = True
+            fields["audit"].read_only = True
+        return fields
 
     def validate(self, attrs):
         grade = attrs.get("grade") or getattr(self.instance, "grade", None)
@@ -259,7 +228,7 @@ class FindingSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class CorrectiveActionSerializer(serializers.ModelSerializer):
+class CorrectiveActionSerializer(TenantSerializerMixin, serializers.ModelSerializer):
     finding = serializers.CharField(source="finding.reference", read_only=True)
     audit = serializers.IntegerField(source="finding.audit_id", read_only=True)
     grade = serializers.CharField(source="finding.grade", read_only=True)
@@ -267,7 +236,7 @@ class CorrectiveActionSerializer(serializers.ModelSerializer):
         source="finding.response_deadline", read_only=True, allow_null=True
     )
     owner = serializers.SlugRelatedField(
-        slug_field="email", queryset=User.objects.all(), required=False, allow_null=True
+        slug_field="email", queryset=User.objects.none(), required=False, allow_null=True
     )
     overdue = serializers.SerializerMethodField()
     version = serializers.IntegerField(required=False)

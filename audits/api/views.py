@@ -1,15 +1,12 @@
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from itsms.shared import permissions
 from itsms.shared.api import OrganizationScopedViewSet, scoped_list_schema
 from itsms.shared.permissions import Capability
 
-from .. import permissions as audit_permissions
 from .. import selectors, services
 from ..filters import AuditFilterSet, CorrectiveActionFilterSet, FindingFilterSet
 from ..models import Audit, CertificationBody, CorrectiveAction, Finding, PlanSession
@@ -31,27 +28,6 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
-class AuditScopedMixin:
-    """Non-member auditors see only what belongs to the audits they are assigned to."""
-
-    audit_path = "audit"
-
-    def get_queryset(self):
-        qs = super().get_queryset()
-        if getattr(self, "swagger_fake_view", False):
-            return qs
-        user = self.request.user
-        member_orgs = permissions.member_organizations(user)
-        path = self.audit_path
-        assigned = {
-            f"{path}__assignments__user": user,
-            f"{path}__assignments__ended_at__isnull": True,
-        }
-        from django.db.models import Q
-
-        return qs.filter(Q(organization__in=member_orgs) | Q(**assigned)).distinct()
-
-
 @scoped_list_schema
 class CertificationBodyViewSet(
     mixins.ListModelMixin,
@@ -65,16 +41,15 @@ class CertificationBodyViewSet(
     write_capability = Capability.CHANGE_ORGANIZATION
     http_method_names = ["get", "post", "patch", "head", "options"]
 
-    def perform_create(self, serializer):
-        organization = serializer.validated_data["organization"]
-        if not permissions.can(self.request.user, Capability.CHANGE_ORGANIZATION, organization):
-            raise exceptions.PermissionDenied()
-        serializer.save()
+    def create_object(self, serializer, *, organization, data):
+        return services.body_create(organization=organization, actor=self.request.user, **data)
+
+    def update_object(self, serializer, *, instance, data):
+        return services.body_update(body=instance, actor=self.request.user, **data)
 
 
 @scoped_list_schema
 class AuditViewSet(
-    AuditScopedMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -89,27 +64,12 @@ class AuditViewSet(
     queryset = queryset.prefetch_related("scope_clauses").order_by("-planned_start")
     write_capability = Capability.CHANGE_ORGANIZATION
     http_method_names = ["get", "post", "patch", "head", "options"]
-    audit_path = "id"
-    #: The lead auditor records the meetings (``may_lead``), whatever their role in the org.
-    lead_actions = ("opening_meeting", "closing_meeting")
-
-    def capability_for(self, request):
-        if self.action in self.lead_actions:
-            return Capability.VIEW
-        return super().capability_for(request)
-
-    def get_queryset(self):
-        qs = OrganizationScopedViewSet.get_queryset(self)
-        if getattr(self, "swagger_fake_view", False):
-            return qs
-        from django.db.models import Q
-
-        user = self.request.user
-        member_orgs = permissions.member_organizations(user)
-        return qs.filter(
-            Q(organization__in=member_orgs)
-            | Q(assignments__user=user, assignments__ended_at__isnull=True)
-        ).distinct()
+    #: The lead auditor records the meetings (the "lead" rule), whatever their role in the org.
+    object_actions = {"opening_meeting": "lead", "closing_meeting": "lead"}
+    action_capabilities = {
+        "opening_meeting": Capability.VIEW,
+        "closing_meeting": Capability.VIEW,
+    }
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
@@ -119,22 +79,15 @@ class AuditViewSet(
         data = self.get_serializer_class()(rows, many=True, context=context).data
         return self.get_paginated_response(data) if page is not None else Response(data)
 
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        organization = data.pop("organization")
+    def create_object(self, serializer, *, organization, data):
         data.pop("version", None)
-        if not permissions.can(self.request.user, Capability.CHANGE_ORGANIZATION, organization):
-            raise exceptions.PermissionDenied()
-        serializer.instance = services.audit_create(
-            organization=organization, actor=self.request.user, **data
-        )
+        return services.audit_create(organization=organization, actor=self.request.user, **data)
 
-    def perform_update(self, serializer):
-        data = dict(serializer.validated_data)
+    def update_object(self, serializer, *, instance, data):
         version = data.pop("version", None)
         try:
-            serializer.instance = services.audit_update(
-                audit=serializer.instance, actor=self.request.user, version=version, **data
+            return services.audit_update(
+                audit=instance, actor=self.request.user, version=version, **data
             )
         except services.StaleEdit as exc:
             raise Conflict(str(exc)) from exc
@@ -143,10 +96,7 @@ class AuditViewSet(
     @action(detail=True, methods=["post"], url_path="opening-meeting")
     def opening_meeting(self, request, pk=None):
         """Record the opening meeting (each stage of an audit has its own)."""
-        audit = self.get_object()
-        membership = permissions.membership_of(request.user, audit.organization)
-        if not audit_permissions.may_lead(request.user, membership, audit):
-            raise exceptions.PermissionDenied(_("The lead auditor records the opening meeting."))
+        audit = self.get_object()  # the "lead" rule (403 otherwise)
         payload = OpeningMeetingSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         audit = services.opening_meeting_record(
@@ -159,9 +109,6 @@ class AuditViewSet(
     def closing_meeting(self, request, pk=None):
         """Record the closing meeting: every nonconformity's deadline follows from it."""
         audit = self.get_object()
-        membership = permissions.membership_of(request.user, audit.organization)
-        if not audit_permissions.may_lead(request.user, membership, audit):
-            raise exceptions.PermissionDenied(_("The lead auditor records the closing meeting."))
         payload = ClosingMeetingSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         audit = services.closing_meeting_record(
@@ -172,7 +119,6 @@ class AuditViewSet(
 
 @scoped_list_schema
 class PlanSessionViewSet(
-    AuditScopedMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -185,25 +131,17 @@ class PlanSessionViewSet(
     )
     write_capability = Capability.VIEW
 
-    def perform_create(self, serializer):
-        audit = serializer.validated_data["audit"]
-        membership = permissions.membership_of(self.request.user, audit.organization)
-        if not audit_permissions.may_lead(self.request.user, membership, audit):
-            raise exceptions.PermissionDenied()
-        data = dict(serializer.validated_data)
-        data.pop("audit")
-        serializer.instance = services.session_add(audit=audit, actor=self.request.user, **data)
+    create_organization_field = "audit"
 
-    def perform_destroy(self, instance):
-        membership = permissions.membership_of(self.request.user, instance.organization)
-        if not audit_permissions.may_lead(self.request.user, membership, instance.audit):
-            raise exceptions.PermissionDenied()
-        instance.delete()
+    def create_object(self, serializer, *, organization, data):
+        return services.session_add(audit=data.pop("audit"), actor=self.request.user, **data)
+
+    def destroy_object(self, *, instance):
+        services.session_delete(session=instance, actor=self.request.user)
 
 
 @scoped_list_schema
 class FindingViewSet(
-    AuditScopedMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -220,24 +158,18 @@ class FindingViewSet(
     write_capability = Capability.VIEW
     http_method_names = ["get", "post", "patch", "head", "options"]
 
-    def perform_create(self, serializer):
-        audit = serializer.validated_data["audit"]
-        if not audit_permissions.may_record(self.request.user, audit):
-            raise exceptions.PermissionDenied(_("You are not an auditor of this audit."))
-        data = dict(serializer.validated_data)
-        data.pop("audit")
-        data.pop("version", None)
-        serializer.instance = services.finding_record(audit=audit, actor=self.request.user, **data)
+    create_organization_field = "audit"
 
-    def perform_update(self, serializer):
-        finding = serializer.instance
-        if not audit_permissions.may_record(self.request.user, finding.audit):
-            raise exceptions.PermissionDenied(_("You are not an auditor of this audit."))
-        data = dict(serializer.validated_data)
+    def create_object(self, serializer, *, organization, data):
+        data.pop("version", None)
+        return services.finding_record(audit=data.pop("audit"), actor=self.request.user, **data)
+
+    def update_object(self, serializer, *, instance, data):
         version = data.pop("version", None)
+        data.pop("audit", None)
         try:
-            serializer.instance = services.finding_update(
-                finding=finding, actor=self.request.user, version=version, **data
+            return services.finding_update(
+                finding=instance, actor=self.request.user, version=version, **data
             )
         except services.StaleEdit as exc:
             raise Conflict(str(exc)) from exc
@@ -263,7 +195,6 @@ class FindingViewSet(
 
 @scoped_list_schema
 class CorrectiveActionViewSet(
-    AuditScopedMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
@@ -278,32 +209,25 @@ class CorrectiveActionViewSet(
     ).order_by("finding__audit_id", "finding__number")
     write_capability = Capability.VIEW
     http_method_names = ["get", "post", "patch", "head", "options"]
-    audit_path = "finding__audit"
+    object_actions = {
+        "submit": "change",
+        "implemented": "change",
+        "accept": "review",
+        "return_plan": "review",
+        "verify": "review",
+    }
 
-    def perform_update(self, serializer):
-        action_obj = serializer.instance
-        membership = permissions.membership_of(self.request.user, action_obj.organization)
-        if not audit_permissions.may_answer(self.request.user, membership, action_obj):
-            raise exceptions.PermissionDenied()
-        data = dict(serializer.validated_data)
+    def update_object(self, serializer, *, instance, data):
         version = data.pop("version", None)
         try:
-            serializer.instance = services.action_update(
-                action=action_obj, actor=self.request.user, version=version, **data
+            return services.action_update(
+                action=instance, actor=self.request.user, version=version, **data
             )
         except services.StaleEdit as exc:
             raise Conflict(str(exc)) from exc
 
     def _transition(self, request, service, who):
-        action_obj = self.get_object()
-        membership = permissions.membership_of(request.user, action_obj.organization)
-        allowed = (
-            audit_permissions.may_record(request.user, action_obj.finding.audit)
-            if who == "auditor"
-            else audit_permissions.may_answer(request.user, membership, action_obj)
-        )
-        if not allowed:
-            raise exceptions.PermissionDenied()
+        action_obj = self.get_object()  # the action's rule: "change" or "review" (403)
         payload = TransitionSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         kwargs = {

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from itsms.models import Clause, Membership, TenantModel
+from itsms.models import Clause, Membership, TenantModel, TenantQuerySet
 
 from .. import rules
 from .labels import label
@@ -101,7 +101,7 @@ class AuditStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-class AuditQuerySet(models.QuerySet):
+class AuditQuerySet(TenantQuerySet):
     def bulk_create(self, objs, *args, **kwargs):
         """Bulk inserts (imports, the benchmark) number their audits as ``save()`` does."""
         objs = list(objs)

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from itsms.models import Clause, TenantModel
+from itsms.models import Clause, TenantModel, TenantQuerySet
 
 from .audit import Audit
 from .labels import label
@@ -63,7 +63,7 @@ NONCONFORMITIES = (Grade.MAJOR, Grade.MINOR)
 STAGE1_ONLY = (Grade.CONCERN,)
 
 
-class FindingQuerySet(models.QuerySet):
+class FindingQuerySet(TenantQuerySet):
     def bulk_create(self, objs, *args, **kwargs):
         """Bulk inserts give each finding its reference, as ``save()`` does."""
         objs = list(objs)
@@ -194,7 +194,7 @@ class ActionState(models.TextChoices):
     VERIFIED = "verified", _("Verified (closed)")
 
 
-class CorrectiveActionQuerySet(models.QuerySet):
+class CorrectiveActionQuerySet(TenantQuerySet):
     def bulk_create(self, objs, *args, **kwargs):
         """Bulk inserts take the submission day from the submission time, in the organisation's
         time zone, as ``services.action_submit`` records it."""

@@ -1,20 +1,19 @@
 """Answering a nonconformity (the organisation) and reviewing the answer (the auditor)."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.generic import View
 
 from itsms.shared import history
+from itsms.shared.forms import error_text as _errors
 from itsms.shared.permissions import Capability
 
-from .. import permissions as audit_permissions
 from .. import services
 from ..forms import ActionAnswerForm, ReviewForm
 from ..models import ActionState, CorrectiveAction
-from .audit import _errors
 from .base import AuditMixin
 
 
@@ -26,7 +25,9 @@ class ActionView(AuditMixin, View):
     template_name = "audits/action_detail.html"
 
     def get_action(self):
-        action = get_object_or_404(
+        """The corrective action: 404 unless the user may see it (an outside auditor sees only
+        those of their audits), checked for the POST's operation by ``operate``."""
+        return self.get_object(
             self.scoped(CorrectiveAction).select_related(
                 "finding__audit__certification_body",
                 "finding__clause",
@@ -34,21 +35,12 @@ class ActionView(AuditMixin, View):
                 "accepted_by",
                 "verified_by",
             ),
-            pk=self.kwargs["pk"],
+            action="view",
         )
-        # Non-member auditors reach only the actions of the audits they are assigned to.
-        if getattr(self.membership, "pk", None) is None and not audit_permissions.may_record(
-            self.request.user, action.finding.audit
-        ):
-            from django.http import Http404
-
-            raise Http404
-        return action
 
     def context(self, action, answer_form=None, review_form=None):
-        user = self.request.user
         audit = action.finding.audit
-        may_answer = audit_permissions.may_answer(user, self.membership, action)
+        may_answer = self.allows("change", action)
         return {
             "organization": self.organization,
             "membership": self.membership,
@@ -62,7 +54,7 @@ class ActionView(AuditMixin, View):
             "evidence": list(action.evidence.filter(deleted_at__isnull=True).order_by("title")),
             "may_answer": may_answer
             and action.state in (ActionState.DRAFT, ActionState.RETURNED, ActionState.ACCEPTED),
-            "may_review": audit_permissions.may_record(user, audit),
+            "may_review": self.allows("review", action),
             "answer_form": answer_form
             or ActionAnswerForm(
                 organization=self.organization,
@@ -95,8 +87,7 @@ class ActionView(AuditMixin, View):
         user = request.user
         try:
             if operation in ("save", "submit"):
-                if not audit_permissions.may_answer(user, self.membership, action):
-                    raise PermissionDenied
+                self.require_allowed(action, "change")
                 form = ActionAnswerForm(request.POST, organization=self.organization)
                 if not form.is_valid():
                     return render(
@@ -128,13 +119,11 @@ class ActionView(AuditMixin, View):
                     _("Submitted to the auditor.") if operation == "submit" else _("Saved."),
                 )
             elif operation == "implemented":
-                if not audit_permissions.may_answer(user, self.membership, action):
-                    raise PermissionDenied
+                self.require_allowed(action, "change")
                 services.action_implemented(action=action, actor=user)
                 messages.success(request, _("Marked as implemented; the auditor verifies it."))
             elif operation in ("accept", "return", "verify"):
-                if not audit_permissions.may_record(user, action.finding.audit):
-                    raise PermissionDenied
+                self.require_allowed(action, "review")
                 form = ReviewForm(request.POST)
                 form.is_valid()
                 comment = form.cleaned_data.get("comment", "")

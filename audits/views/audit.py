@@ -10,6 +10,7 @@ from django.views.generic import FormView, TemplateView
 
 from itsms.shared import versioning
 from itsms.shared.exports import ExportMixin
+from itsms.shared.forms import error_text
 from itsms.shared.permissions import Capability
 
 from .. import permissions as audit_permissions
@@ -33,11 +34,7 @@ from .base import AuditMixin
 #: The query parameter of "show all" links (findings on the audit page, actions on the list).
 SHOW_ALL = "all"
 
-
-def _errors(exc: ValidationError) -> str:
-    if hasattr(exc, "message_dict"):
-        return " ".join(m for msgs in exc.message_dict.values() for m in msgs)
-    return " ".join(exc.messages)
+_errors = error_text  # the one error-to-text helper
 
 
 def show_all(request, name: str) -> bool:
@@ -166,8 +163,10 @@ class AuditCreateView(AuditMixin, FormView):
         data = dict(form.cleaned_data)
         data.pop("version", None)
         try:
-            audit = services.audit_create(
-                organization=self.organization, actor=self.request.user, **data
+            audit = self.created(
+                services.audit_create(
+                    organization=self.organization, actor=self.request.user, **data
+                )
             )
         except ValidationError as exc:
             form.add_error(None, _errors(exc))
@@ -180,6 +179,7 @@ class AuditEditView(AuditMixin, FormView):
     capability = Capability.CHANGE_ORGANIZATION
     template_name = "audits/audit_form.html"
     model = Audit
+    object_action = "change"
 
     def get_form(self, form_class=None):
         return AuditForm(

@@ -1,6 +1,3 @@
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
-
 from itsms.shared.views import OrganizationMixin
 
 from .. import permissions as audit_permissions
@@ -8,42 +5,35 @@ from ..models import Audit
 
 
 class AuditMixin(OrganizationMixin):
-    """An audit of the organisation, found through the scoped queryset.
+    """An audit of the organisation, found through the restricted queryset (an outside auditor
+    sees only the audits assigned to them: the policy of ``Audit``).
 
-    Auditors who are not members see only the audits they are assigned to.
+    ``write_action`` names what a POST does to the audit ("record" a finding or a note, "lead"
+    the plan and the closing meeting, "change" it); ``get_audit`` answers 404 for an audit the
+    user may not see and 403 for one they may not do that to.
     """
 
     audit_kwarg = "pk"
 
     def audits(self):
-        qs = self.scoped(Audit)
-        if getattr(self.membership, "pk", None) is None:
-            qs = qs.filter(
-                assignments__user=self.request.user, assignments__ended_at__isnull=True
-            ).distinct()
-        return qs
+        return self.scoped(Audit)
 
     def get_audit(self):
         if not hasattr(self, "_audit"):
-            self._audit = get_object_or_404(
+            self._audit = self.get_object(
                 self.audits().select_related("certification_body", "audit_guide"),
                 pk=self.kwargs[self.audit_kwarg],
             )
         return self._audit
 
-    def require(self, allowed: bool):
-        if not allowed:
-            raise PermissionDenied
-
     def audit_context(self, audit):
-        user = self.request.user
         may_manage = audit_permissions.may_manage(self.membership)
-        may_record = audit_permissions.may_record(user, audit)
+        may_record = self.allows("record", audit)
         return {
             "audit": audit,
             "may_manage": may_manage,
             "may_record": may_record,
-            "may_lead": audit_permissions.may_lead(user, self.membership, audit),
+            "may_lead": self.allows("lead", audit),
             # permissions.may_take_pack, from the two answers above (no query of its own)
             "may_take_pack": may_manage or may_record,
         }

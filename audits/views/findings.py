@@ -2,14 +2,13 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, View
 
 from itsms.shared import versioning
 from itsms.shared.permissions import Capability
 
-from .. import permissions as audit_permissions
 from .. import services
 from ..forms import ConcernResolveForm, FindingForm
 from ..grading import criteria_for
@@ -25,16 +24,18 @@ class FindingCreateView(AuditMixin, View):
 
     model = Audit
     capability = Capability.VIEW
+    write_action = "record"
 
     def post(self, request, *args, **kwargs):
         audit = self.get_audit()
-        self.require(audit_permissions.may_record(request.user, audit))
         form = FindingForm(request.POST, organization=self.organization, audit=audit)
         status = 200
         if form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
             try:
-                finding = services.finding_record(audit=audit, actor=request.user, **data)
+                finding = self.created(
+                    services.finding_record(audit=audit, actor=request.user, **data)
+                )
                 messages.success(request, _("%(ref)s recorded.") % {"ref": finding.reference})
                 form = None
             except ValidationError as exc:
@@ -50,6 +51,7 @@ class FindingCreateView(AuditMixin, View):
             view.setup(request, *args, **kwargs)
             view.organization, view.membership = self.organization, self.membership
             view._audit = audit
+            view.object_action = "view"  # the audit page, shown again with the form's errors
             return render(
                 request, view.template_name, view.get_context_data(finding_form=form), status=status
             )
@@ -70,12 +72,11 @@ class FindingEditView(AuditMixin, FormView):
 
     template_name = "audits/finding_form.html"
     model = Finding
+    object_action = "change"  # the auditors of its audit (the policy of ``Finding``)
 
     def get_finding(self):
         if not hasattr(self, "_finding"):
-            self._finding = get_object_or_404(
-                self.scoped(Finding).select_related("audit", "clause"), pk=self.kwargs["pk"]
-            )
+            self._finding = self.get_object(self.scoped(Finding).select_related("audit", "clause"))
         return self._finding
 
     def get_form(self, form_class=None):
@@ -84,12 +85,11 @@ class FindingEditView(AuditMixin, FormView):
         )
 
     def get(self, request, *args, **kwargs):
-        self.require(audit_permissions.may_record(request.user, self.get_finding().audit))
+        self.get_finding()
         return super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        finding = self.get_finding()
-        self.require(audit_permissions.may_record(request.user, finding.audit))
+        self.get_finding()
         return super().post(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

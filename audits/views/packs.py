@@ -1,8 +1,9 @@
 """The audit pack's pages: build it (with a progress bar), download it, check how to verify it.
 
 Only the audit's auditors (while assigned) and the organisation's consultants and admins reach
-them (``permissions.may_take_pack``); other members get 403, an auditor of another audit who
-is not a member 404 (they do not see the audit at all).
+them (the policies' ``take_pack`` on ``Audit`` and ``take`` on ``AuditPack``, named rule
+``assigned_audits`` / ``of_assigned_audits``); other members get 403, an auditor of another
+audit who is not a member 404 (they do not see the audit at all).
 """
 
 from django import forms
@@ -10,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,7 +22,6 @@ from itsms.shared import signing
 from itsms.shared.forms import Form
 from itsms.shared.permissions import Capability
 
-from .. import permissions as audit_permissions
 from ..models import Audit, AuditPack, PackStatus
 from ..pack import contents
 from ..pack import services as pack_services
@@ -39,22 +39,16 @@ class PackRequestForm(Form):
 
 
 class PackMixin(AuditMixin):
-    """Reads need the audit's view; building and downloading need ``may_take_pack``."""
+    """Building and downloading need ``take_pack`` on the audit (``take`` on the pack)."""
 
     write_capability = Capability.VIEW  # auditors build packs too; the named rule decides
 
-    def require_pack_rights(self, audit):
-        self.require(audit_permissions.may_take_pack(self.request.user, self.membership, audit))
-
     def get_pack(self) -> AuditPack:
-        pack = get_object_or_404(
+        return self.get_object(
             self.scoped(AuditPack)
             .filter(audit__in=self.audits())
             .select_related("audit", "organization", "requested_by"),
-            pk=self.kwargs["pk"],
         )
-        self.require_pack_rights(pack.audit)
-        return pack
 
 
 class AuditPackView(PackMixin, TemplateView):
@@ -62,11 +56,11 @@ class AuditPackView(PackMixin, TemplateView):
 
     template_name = "audits/pack.html"
     model = Audit
+    object_action = "take_pack"
 
     def get_context_data(self, form=None, **kwargs):
         context = super().get_context_data(**kwargs)
         audit = self.get_audit()
-        self.require_pack_rights(audit)
         packs = list(
             self.scoped(AuditPack).filter(audit=audit).select_related("requested_by")[:PACKS_SHOWN]
         )
@@ -85,13 +79,13 @@ class AuditPackView(PackMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         audit = self.get_audit()
-        self.require_pack_rights(audit)
         form = PackRequestForm(request.POST)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
-        pack_services.pack_request(
+        pack = pack_services.pack_request(
             audit=audit, actor=request.user, language=form.cleaned_data["language"]
         )
+        self.created(pack, "take")
         messages.success(request, _("The audit pack is being built."))
         return redirect("audits:audit_pack", org_slug=self.organization.slug, pk=audit.pk)
 
@@ -101,6 +95,7 @@ class AuditPackProgressView(PackMixin, TemplateView):
 
     template_name = "audits/_pack_progress.html"
     model = AuditPack
+    object_action = "take"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -112,6 +107,7 @@ class AuditPackDownloadView(PackMixin, TemplateView):
     """The ZIP, streamed from storage."""
 
     model = AuditPack
+    object_action = "take"
 
     def get(self, request, *args, **kwargs):
         pack = self.get_pack()

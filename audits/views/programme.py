@@ -1,13 +1,15 @@
 """The internal audit programme (clause 9.2) and the certification bodies."""
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
+from itsms.shared.forms import add_errors
 from itsms.shared.permissions import Capability
 
-from .. import selectors
+from .. import selectors, services
 from ..forms import CertificationBodyForm
 from ..models import CertificationBody
 from .base import AuditMixin
@@ -38,21 +40,23 @@ class CertificationBodyFormView(AuditMixin, FormView):
 
     def get_instance(self):
         if "pk" in self.kwargs:
-            return get_object_or_404(self.scoped(CertificationBody), pk=self.kwargs["pk"])
+            return self.get_object(action="change")
         return CertificationBody(organization=self.organization)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.get_instance()}
 
     def form_valid(self, form):
-        body = form.save(commit=False)
-        body.organization = self.organization
-        body._history_user = self.request.user
+        data, actor = form.cleaned_data, self.request.user
         try:
-            body.full_clean()
-        except Exception as exc:  # noqa: BLE001
-            form.add_error(None, str(exc))
+            if form.instance.pk:
+                services.body_update(body=form.instance, actor=actor, **data)
+            else:
+                self.created(
+                    services.body_create(organization=self.organization, actor=actor, **data)
+                )
+        except ValidationError as exc:
+            add_errors(form, exc)
             return self.form_invalid(form)
-        body.save()
         messages.success(self.request, _("Saved."))
         return redirect("audits:audit_list", org_slug=self.organization.slug)

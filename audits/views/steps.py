@@ -3,14 +3,14 @@ opening and closing meetings, closing the audit, planning the next one."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import View
 
+from itsms.shared.forms import add_errors, form_errors_text
 from itsms.shared.permissions import Capability
 
-from .. import permissions as audit_permissions
 from .. import services
 from ..forms import (
     AssignForm,
@@ -40,9 +40,10 @@ class _AuditAction(AuditMixin, View):
 
 
 class NoteCreateView(_AuditAction):
+    write_action = "record"
+
     def post(self, request, *args, **kwargs):
         audit = self.get_audit()
-        self.require(audit_permissions.may_record(request.user, audit))
         form = NoteForm(request.POST)
         if not form.is_valid():
             return self.done(audit, error=_("The note needs a subject and text."))
@@ -57,24 +58,24 @@ class SessionCreateView(_AuditAction):
     """Add a session from the plan page and return to the plan; a refused session comes back
     on the plan page with what was typed and the errors beside the fields."""
 
+    write_action = "lead"
+
     def post(self, request, *args, **kwargs):
         audit = self.get_audit()
-        self.require(audit_permissions.may_lead(request.user, self.membership, audit))
         form = SessionForm(request.POST, organization=self.organization)
         if form.is_valid():
             try:
-                services.session_add(audit=audit, actor=request.user, **form.cleaned_data)
+                self.created(
+                    services.session_add(audit=audit, actor=request.user, **form.cleaned_data)
+                )
             except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    for field, errors in exc.message_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    form.add_error(None, exc.messages)
+                add_errors(form, exc)
             else:
                 return self.done(audit, _("Session added to the plan."), to="audits:audit_plan")
         view = AuditPlanView()
         view.setup(request, *args, **kwargs)
         view.organization, view.membership, view._audit = self.organization, self.membership, audit
+        view.object_action = "view"  # the plan page, shown again with the form's errors
         return render(
             request, view.template_name, view.get_context_data(session_form=form), status=400
         )
@@ -89,8 +90,7 @@ class AssignView(_AuditAction):
         audit = self.get_audit()
         form = AssignForm(request.POST, organization=self.organization)
         if not form.is_valid():
-            errors = " ".join(str(e) for errs in form.errors.values() for e in errs)
-            return self.done(audit, error=errors)
+            return self.done(audit, error=form_errors_text(form))
         try:
             if form.cleaned_data["user"]:
                 services.assignment_add(
@@ -118,9 +118,7 @@ class AssignmentEndView(AuditMixin, View):
     model = AuditAssignment
 
     def post(self, request, *args, **kwargs):
-        assignment = get_object_or_404(
-            self.scoped(AuditAssignment).select_related("audit", "user"), pk=kwargs["pk"]
-        )
+        assignment = self.get_object(self.scoped(AuditAssignment).select_related("audit", "user"))
         services.assignment_end(assignment=assignment, actor=request.user)
         messages.success(request, _("%(user)s is off the audit.") % {"user": assignment.user})
         return redirect(
@@ -131,9 +129,10 @@ class AssignmentEndView(AuditMixin, View):
 class OpeningMeetingView(_AuditAction):
     """The lead auditor (or a manager) records the opening meeting, like the closing one."""
 
+    write_action = "lead"
+
     def post(self, request, *args, **kwargs):
         audit = self.get_audit()
-        self.require(audit_permissions.may_lead(request.user, self.membership, audit))
         form = OpeningMeetingForm(request.POST)
         if not form.is_valid():
             return self.done(audit, error=_("Give the date of the opening meeting."))
@@ -147,9 +146,10 @@ class OpeningMeetingView(_AuditAction):
 
 
 class ClosingMeetingView(_AuditAction):
+    write_action = "lead"
+
     def post(self, request, *args, **kwargs):
         audit = self.get_audit()
-        self.require(audit_permissions.may_lead(request.user, self.membership, audit))
         form = ClosingMeetingForm(request.POST)
         if not form.is_valid():
             return self.done(audit, error=_("Give the date of the closing meeting."))
@@ -181,9 +181,10 @@ class PlanNextView(_AuditAction):
         audit = self.get_audit()
         form = PlanNextForm(request.POST)
         if not form.is_valid():
-            errors = " ".join(str(e) for errs in form.errors.values() for e in errs)
-            return self.done(audit, error=errors)
-        new = services.audit_plan_next(audit=audit, actor=request.user, **form.cleaned_data)
+            return self.done(audit, error=form_errors_text(form))
+        new = self.created(
+            services.audit_plan_next(audit=audit, actor=request.user, **form.cleaned_data)
+        )
         messages.success(request, _("Next audit planned from this one."))
         return redirect(
             reverse("audits:audit_edit", kwargs={"org_slug": self.organization.slug, "pk": new.pk})

@@ -3,35 +3,24 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from itsms.models import Organization, User
-from itsms.shared import permissions
+from itsms.shared.choices import TenantSerializerMixin
 
 from .. import rules
 from ..models import Certificate, CertificationProject, ChecklistItem, ProjectStep, Reminder
 
 
-class CertificationProjectSerializer(serializers.ModelSerializer):
+class CertificationProjectSerializer(TenantSerializerMixin, serializers.ModelSerializer):
     organization = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
     class Meta:
         model = CertificationProject
         fields = ["id", "organization", "certification_body", "target_stage1", "target_certificate"]
 
-    def validate_certification_body(self, value):
-        if (
-            value is not None
-            and self.instance
-            and value.organization_id != (self.instance.organization_id)
-        ):
-            raise serializers.ValidationError(
-                _("Choose a certification body of this organisation.")
-            )
-        return value
 
-
-class ProjectStepSerializer(serializers.ModelSerializer):
+class ProjectStepSerializer(TenantSerializerMixin, serializers.ModelSerializer):
     title = serializers.CharField(read_only=True)
     owner = serializers.SlugRelatedField(
-        slug_field="email", queryset=User.objects.all(), required=False, allow_null=True
+        slug_field="email", queryset=User.objects.none(), required=False, allow_null=True
     )
 
     class Meta:
@@ -39,13 +28,8 @@ class ProjectStepSerializer(serializers.ModelSerializer):
         fields = ["id", "number", "title", "owner", "due_date", "notes"]
         read_only_fields = ["number"]
 
-    def validate_owner(self, value):
-        if value is not None and not permissions.is_member(value, self.instance.organization):
-            raise serializers.ValidationError(_("Choose a member of the organisation."))
-        return value
 
-
-class ChecklistItemSerializer(serializers.ModelSerializer):
+class ChecklistItemSerializer(TenantSerializerMixin, serializers.ModelSerializer):
     done = serializers.BooleanField(required=False)
     label = serializers.CharField(
         read_only=True, help_text=_("The item in the reader's language (the seed's, translated).")
@@ -75,7 +59,7 @@ class ValiditySerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
-class CertificateSerializer(serializers.ModelSerializer):
+class CertificateSerializer(TenantSerializerMixin, serializers.ModelSerializer):
     organization = serializers.SlugRelatedField(
         slug_field="slug", queryset=Organization.objects.none()
     )
@@ -112,13 +96,11 @@ class CertificateSerializer(serializers.ModelSerializer):
             "recertification_audit_due",
         ]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None and request.user.is_authenticated:
-            self.fields["organization"].queryset = permissions.organizations_for(request.user)
+    def get_fields(self):
+        fields = super().get_fields()
         if self.instance is not None and not isinstance(self.instance, list):
-            self.fields["organization"].read_only = True
+            fields["organization"].read_only = True
+        return fields
 
     def get_surveillance_due_dates(self, obj) -> list[str]:
         return [d.isoformat() for d in obj.surveillance_due_dates()]
@@ -132,14 +114,6 @@ class CertificateSerializer(serializers.ModelSerializer):
             "label": result.label,
             "reason": result.reason,
         }
-
-    def validate(self, attrs):
-        organization = attrs.get("organization") or self.instance.organization
-        for field in ("certification_body", "previous"):
-            value = attrs.get(field)
-            if value is not None and value.organization_id != organization.pk:
-                raise serializers.ValidationError({field: [_("Choose one of this organisation.")]})
-        return attrs
 
 
 class ReminderSerializer(serializers.ModelSerializer):

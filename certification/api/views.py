@@ -1,7 +1,5 @@
-from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, mixins
+from rest_framework import mixins
 
-from itsms.shared import permissions
 from itsms.shared.api import OrganizationScopedViewSet, scoped_list_schema
 from itsms.shared.permissions import Capability
 
@@ -31,6 +29,9 @@ class CertificationProjectViewSet(
     write_capability = WRITE
     http_method_names = METHODS
 
+    def update_object(self, serializer, *, instance, data):
+        return services.project_update(project=instance, actor=self.request.user, **data)
+
 
 @scoped_list_schema
 class ProjectStepViewSet(
@@ -43,6 +44,9 @@ class ProjectStepViewSet(
     queryset = ProjectStep.objects.select_related("organization", "owner").order_by("number")
     write_capability = WRITE
     http_method_names = METHODS
+
+    def update_object(self, serializer, *, instance, data):
+        return services.step_update(step=instance, actor=self.request.user, **data)
 
 
 @scoped_list_schema
@@ -59,14 +63,10 @@ class ChecklistItemViewSet(
     write_capability = WRITE
     http_method_names = METHODS
 
-    def perform_update(self, serializer):
-        item = serializer.instance
-        data = serializer.validated_data
-        if "text" in data:
-            item = services.item_update(item=item, actor=self.request.user, text=data["text"])
-        if "done" in data:
-            item = services.item_toggle(item=item, actor=self.request.user, done=data["done"])
-        serializer.instance = item
+    def update_object(self, serializer, *, instance, data):
+        return services.item_change(
+            item=instance, actor=self.request.user, text=data.get("text"), done=data.get("done")
+        )
 
 
 @scoped_list_schema
@@ -86,21 +86,13 @@ class CertificateViewSet(
     write_capability = WRITE
     http_method_names = METHODS
 
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        organization = data.pop("organization")
-        if not permissions.can(self.request.user, WRITE, organization):
-            raise exceptions.PermissionDenied(_("Your role does not allow this."))
-        serializer.instance = services.certificate_record(
+    def create_object(self, serializer, *, organization, data):
+        return services.certificate_record(
             organization=organization, actor=self.request.user, **data
         )
 
-    def perform_update(self, serializer):
-        serializer.instance = services.certificate_update(
-            certificate=serializer.instance,
-            actor=self.request.user,
-            **serializer.validated_data,
-        )
+    def update_object(self, serializer, *, instance, data):
+        return services.certificate_update(certificate=instance, actor=self.request.user, **data)
 
 
 @scoped_list_schema

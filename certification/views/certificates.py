@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
@@ -66,8 +66,10 @@ class CertificateCreateView(OrganizationMixin, FormView):
     def form_valid(self, form):
         data = form.cleaned_data
         try:
-            certificate = services.certificate_record(
-                organization=self.organization, actor=self.request.user, **data
+            certificate = self.created(
+                services.certificate_record(
+                    organization=self.organization, actor=self.request.user, **data
+                )
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -86,9 +88,8 @@ class CertificateDetailView(OrganizationMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        cert = get_object_or_404(
-            self.get_queryset().select_related("certification_body", "previous", "successor"),
-            pk=self.kwargs["pk"],
+        cert = self.get_object(
+            self.get_queryset().select_related("certification_body", "previous", "successor")
         )
         today = self.organization.local_today()
         validity = cert.validity(today)

@@ -1,14 +1,16 @@
 """The certification project: six steps with their checklists, owners and due dates."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView, View
 
 from audits.forms import CertificationBodyForm
 from audits.models import CertificationBody
+from itsms.shared.forms import error_text, form_errors_text
 from itsms.shared.permissions import Capability
 from itsms.shared.views import OrganizationMixin
 
@@ -85,17 +87,22 @@ class ProjectStartView(OrganizationMixin, View):
 class ProjectEditView(OrganizationMixin, View):
     capability = Capability.MANAGE_CERTIFICATION
 
+    model = CertificationProject
+
     def post(self, request, *args, **kwargs):
-        project = get_object_or_404(self.scoped(CertificationProject))
+        project = self.scoped(CertificationProject).first()
+        if project is None:
+            raise Http404("No certification project.")
+        self.require_allowed(project, "change")
         form = ProjectForm(request.POST, instance=project, organization=self.organization)
         if form.is_valid():
             try:
                 services.project_update(project=project, actor=request.user, **form.cleaned_data)
                 messages.success(request, _("Saved."))
             except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
+                messages.error(request, error_text(exc))
         else:
-            messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+            messages.error(request, form_errors_text(form))
         return redirect("certification:project", org_slug=self.organization.slug)
 
 
@@ -104,16 +111,16 @@ class StepEditView(OrganizationMixin, View):
     model = ProjectStep
 
     def post(self, request, *args, **kwargs):
-        step = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
+        step = self.get_object()
         form = StepForm(request.POST, organization=self.organization)
         if form.is_valid():
             try:
                 services.step_update(step=step, actor=request.user, **form.cleaned_data)
                 messages.success(request, _("Step %(n)s saved.") % {"n": step.number})
             except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
+                messages.error(request, error_text(exc))
         else:
-            messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+            messages.error(request, form_errors_text(form))
         return redirect(f"/o/{self.organization.slug}/certification/#step-{step.number}")
 
 
@@ -122,10 +129,12 @@ class ItemAddView(OrganizationMixin, View):
     model = ProjectStep
 
     def post(self, request, *args, **kwargs):
-        step = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
+        step = self.get_object()
         form = ItemForm(request.POST)
         if form.is_valid():
-            services.item_add(step=step, actor=request.user, text=form.cleaned_data["text"])
+            self.created(
+                services.item_add(step=step, actor=request.user, text=form.cleaned_data["text"])
+            )
         else:
             messages.error(request, _("Write the item's text."))
         return redirect(f"/o/{self.organization.slug}/certification/#step-{step.number}")
@@ -135,11 +144,10 @@ class ItemToggleView(OrganizationMixin, View):
     """Tick a checklist item (managers, or the item's owner); htmx swaps the item in place."""
 
     model = ChecklistItem
+    write_action = "tick"
 
     def post(self, request, *args, **kwargs):
-        item = get_object_or_404(self.get_queryset().select_related("step"), pk=kwargs["pk"])
-        if not (self.can(Capability.MANAGE_CERTIFICATION) or item.owner_id == request.user.pk):
-            raise PermissionDenied
+        item = self.get_object(self.get_queryset().select_related("step"))
         item = services.item_toggle(
             item=item, actor=request.user, done=request.POST.get("done") == "1"
         )
@@ -167,8 +175,10 @@ class BodyCreateView(OrganizationMixin, FormView):
 
     def form_valid(self, form):
         try:
-            body = services.certification_body_add(
-                organization=self.organization, actor=self.request.user, **form.cleaned_data
+            body = self.created(
+                services.certification_body_add(
+                    organization=self.organization, actor=self.request.user, **form.cleaned_data
+                )
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -189,12 +199,14 @@ class BodyCopyView(OrganizationMixin, View):
             messages.error(request, _("Choose a certification body of one of your organisations."))
         else:
             try:
-                body = services.certification_body_copy(
-                    organization=self.organization, actor=request.user, source=source
+                body = self.created(
+                    services.certification_body_copy(
+                        organization=self.organization, actor=request.user, source=source
+                    )
                 )
                 messages.success(
                     request, _("Certification body “%(name)s” copied.") % {"name": body}
                 )
             except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
+                messages.error(request, error_text(exc))
         return redirect("certification:project", org_slug=self.organization.slug)

@@ -7,10 +7,9 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,7 +17,7 @@ from django.views.generic import TemplateView, View
 
 from itsms.evidence.downloads import content_disposition
 from itsms.models import ExportStatus, OrganizationArchive
-from itsms.shared import manifests, permissions, signing
+from itsms.shared import manifests, signing
 from itsms.shared.forms import Form
 from itsms.shared.permissions import Capability
 from itsms.shared.views import OrganizationMixin
@@ -34,19 +33,15 @@ class ArchiveRequestForm(Form):
 
 
 class ArchiveMixin(OrganizationMixin):
-    """Consultants and admins only (``permissions.may_export_archive``): 403 for others."""
+    """Consultants and admins only (the role's ``CHANGE_ORGANIZATION``, the policy of
+    ``OrganizationArchive``): 403 for others."""
 
     capability = Capability.CHANGE_ORGANIZATION
-
-    def require_rights(self) -> None:
-        if not permissions.may_export_archive(self.membership):
-            raise PermissionDenied
+    model = OrganizationArchive
 
     def get_archive(self) -> OrganizationArchive:
-        self.require_rights()
-        return get_object_or_404(
-            self.scoped(OrganizationArchive).select_related("organization", "requested_by"),
-            pk=self.kwargs["pk"],
+        return self.get_object(
+            self.scoped(OrganizationArchive).select_related("organization", "requested_by")
         )
 
 
@@ -56,7 +51,6 @@ class OrganizationArchiveView(ArchiveMixin, TemplateView):
     template_name = "itsms/archive.html"
 
     def get_context_data(self, form=None, **kwargs):
-        self.require_rights()
         context = super().get_context_data(**kwargs)
         archives = list(
             self.scoped(OrganizationArchive).select_related("requested_by")[:ARCHIVES_SHOWN]
@@ -72,22 +66,21 @@ class OrganizationArchiveView(ArchiveMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         from . import services
 
-        self.require_rights()
         form = ArchiveRequestForm(request.POST)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
-        services.archive_request(
+        archive = services.archive_request(
             organization=self.organization,
             actor=request.user,
             language=form.cleaned_data["language"],
         )
+        self.created(archive)
         messages.success(request, _("The archive is being built."))
         return redirect("itsms:organization_archive", org_slug=self.organization.slug)
 
 
 class ArchiveProgressView(ArchiveMixin, TemplateView):
     template_name = "itsms/_archive_progress.html"
-    model = OrganizationArchive
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -96,8 +89,6 @@ class ArchiveProgressView(ArchiveMixin, TemplateView):
 
 
 class ArchiveDownloadView(ArchiveMixin, View):
-    model = OrganizationArchive
-
     def get(self, request, *args, **kwargs):
         archive = self.get_archive()
         if archive.status != ExportStatus.READY or not archive.file:

@@ -8,8 +8,8 @@ from rest_framework.response import Response
 
 from itsms.models import Clause, ClauseAssessment, Organization, Status, User
 from itsms.models.assessment import NO_EXCLUSION_MESSAGE, OtherParty
-from itsms.shared import permissions
 from itsms.shared.api import OrganizationScopedViewSet, scoped_list_schema
+from itsms.shared.choices import TenantSerializerMixin
 from itsms.shared.permissions import Capability
 from itsms.standards.reference import PRIMARY
 
@@ -26,7 +26,7 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
-class ClauseAssessmentSerializer(serializers.ModelSerializer):
+class ClauseAssessmentSerializer(TenantSerializerMixin, serializers.ModelSerializer):
     organization = serializers.SlugRelatedField(
         slug_field="slug",
         queryset=Organization.objects.none(),
@@ -43,7 +43,7 @@ class ClauseAssessmentSerializer(serializers.ModelSerializer):
     )
     owner = serializers.SlugRelatedField(
         slug_field="email",
-        queryset=User.objects.all(),
+        queryset=User.objects.none(),
         required=False,
         allow_null=True,
         help_text=_("Email of a member of the organisation."),
@@ -76,14 +76,12 @@ class ClauseAssessmentSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["updated_at"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None and request.user.is_authenticated:
-            self.fields["organization"].queryset = permissions.organizations_for(request.user)
+    def get_fields(self):
+        fields = super().get_fields()
         if self.instance is not None and not isinstance(self.instance, list | tuple):
-            self.fields["organization"].read_only = True
-            self.fields["clause"].read_only = True
+            fields["organization"].read_only = True
+            fields["clause"].read_only = True
+        return fields
 
     def get_validators(self):
         return []  # uniqueness is checked in validate() with a message that says what to do
@@ -117,15 +115,6 @@ class ClauseAssessmentSerializer(serializers.ModelSerializer):
 
     def validate(self, attrs):
         organization = attrs.get("organization") or getattr(self.instance, "organization", None)
-        owner = attrs.get("owner")
-        if (
-            owner is not None
-            and organization is not None
-            and not permissions.is_member(owner, organization)
-        ):
-            raise serializers.ValidationError(
-                {"owner": [_("The owner must be a member of the organisation.")]}
-            )
         clause = attrs.get("clause")
         if clause is not None and self.instance is None:
             if clause.children.exists():
@@ -147,10 +136,17 @@ class ClauseAssessmentSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class BulkAssignSerializer(serializers.Serializer):
-    organization = serializers.SlugField()
+class BulkAssignSerializer(TenantSerializerMixin, serializers.Serializer):
+    organization = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Organization.objects.none()
+    )
     heading = serializers.CharField(help_text=_("A heading's number, e.g. 8.6"))
-    owner = serializers.EmailField(allow_null=True)
+    owner = serializers.SlugRelatedField(
+        slug_field="email",
+        queryset=User.objects.none(),
+        allow_null=True,
+        help_text=_("Email of a member of the organisation."),
+    )
     target_date = serializers.DateField(required=False, allow_null=True)
 
 
@@ -173,40 +169,20 @@ class ClauseAssessmentViewSet(
     write_capability = Capability.ASSESS
     http_method_names = ["get", "post", "patch", "head", "options"]
 
-    def check_object_permissions(self, request, obj):
-        super().check_object_permissions(request, obj)
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
-            membership = permissions.membership_of(request.user, obj.organization)
-            if not gap.may_edit(request.user, membership, obj):
-                raise exceptions.PermissionDenied(
-                    _("Only the clause's owner or a consultant or admin may change it.")
-                )
+    object_actions = {"bulk_assign": "add"}
+    action_capabilities = {"bulk_assign": Capability.CHANGE_ORGANIZATION}
 
-    def perform_create(self, serializer):
-        organization = serializer.validated_data["organization"]
-        if not permissions.can(self.request.user, Capability.CHANGE_ORGANIZATION, organization):
-            raise exceptions.PermissionDenied(
-                _("A consultant or admin adds clauses to the gap assessment.")
-            )
-        data = dict(serializer.validated_data)
+    def create_object(self, serializer, *, organization, data):
         data.pop("version", None)
-        instance = ClauseAssessment(
-            organization=organization, clause=data.pop("clause"), updated_by=self.request.user
+        return services.assessment_create(
+            organization=organization, actor=self.request.user, clause=data.pop("clause"), **data
         )
-        data.pop("organization")
-        for key, value in data.items():
-            setattr(instance, key, value)
-        instance._history_user = self.request.user
-        instance.full_clean()
-        instance.save()
-        serializer.instance = instance
 
-    def perform_update(self, serializer):
-        data = dict(serializer.validated_data)
+    def update_object(self, serializer, *, instance, data):
         version = data.pop("version", None)
         try:
-            serializer.instance = services.assessment_update(
-                assessment=serializer.instance, actor=self.request.user, version=version, **data
+            return services.assessment_update(
+                assessment=instance, actor=self.request.user, version=version, **data
             )
         except services.StaleEdit as exc:
             raise Conflict(str(exc)) from exc
@@ -218,28 +194,17 @@ class ClauseAssessmentViewSet(
     @action(detail=False, methods=["post"], url_path="bulk-assign")
     def bulk_assign(self, request):
         """Give every requirement clause under a heading the same owner (and target date)."""
-        payload = BulkAssignSerializer(data=request.data)
+        organization = self.payload_organization()
+        payload = BulkAssignSerializer(
+            data=request.data,
+            context={**self.get_serializer_context(), "organization": organization},
+        )
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        organization = (
-            permissions.organizations_for(request.user).filter(slug=data["organization"]).first()
-        )
-        if organization is None:
-            raise exceptions.NotFound(_("No such organisation."))
-        if not permissions.can(request.user, Capability.CHANGE_ORGANIZATION, organization):
-            raise exceptions.PermissionDenied(_("A consultant or admin assigns whole chapters."))
         heading = Clause.objects.filter(standard__code=PRIMARY, number=data["heading"]).first()
         if heading is None:
             raise serializers.ValidationError({"heading": [_("No such clause.")]})
-        owner = None
-        if data["owner"]:
-            owner = User.objects.filter(
-                email__iexact=data["owner"], memberships__organization=organization
-            ).first()
-            if owner is None:
-                raise serializers.ValidationError(
-                    {"owner": [_("The owner must be a member of the organisation.")]}
-                )
+        owner = data["owner"]
         count = services.assessment_bulk_assign(
             organization=organization,
             actor=request.user,

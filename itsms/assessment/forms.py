@@ -4,10 +4,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from itsms.models import ClauseAssessment
+from itsms.shared.choices import TenantFormMixin
 from itsms.shared.forms import Form, ModelForm
 
 
-class ClauseAssessmentForm(ModelForm):
+class ClauseAssessmentForm(TenantFormMixin, ModelForm):
     """One clause's assessment, edited inline on the tree."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -38,7 +39,7 @@ class ClauseAssessmentForm(ModelForm):
             self.initial.setdefault("version", self.instance.version)
 
 
-class BulkAssignForm(Form):
+class BulkAssignForm(TenantFormMixin, Form):
     heading = forms.ModelChoiceField(label=_("Chapter or heading"), queryset=None)
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False)
     target_date = forms.DateField(label=_("Target date"), required=False)

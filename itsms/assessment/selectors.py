@@ -14,13 +14,12 @@ from itsms.models import (
     Clause,
     ClauseAssessment,
     ClauseCorrelation,
-    Membership,
     Organization,
-    Role,
     Status,
 )
-from itsms.shared import history, permissions
+from itsms.shared import history
 from itsms.standards.reference import PRIMARY
+from itsms.standards.selectors import requirement_clauses
 
 from . import readiness
 
@@ -29,37 +28,7 @@ CHANGE_PERM = "itsms.change_clauseassessment"
 
 def leaf_clauses():
     """The 57 requirement clauses of ISO/IEC 20000-1:2018 (leaves of the tree)."""
-    return (
-        Clause.objects.filter(standard__code=PRIMARY)
-        .annotate(n_children=Count("children"))
-        .filter(n_children=0)
-        .order_by("order")
-    )
-
-
-def may_edit(user, membership: Membership | None, assessment: ClauseAssessment) -> bool:
-    """Consultants and admins edit every clause; a contributor only the clauses assigned to them."""
-    if membership is None or not permissions.role_allows(
-        membership.role, permissions.Capability.ASSESS
-    ):
-        return False
-    if membership.role in (Role.CONSULTANT, Role.ADMIN):
-        return True
-    return permissions.can_on(user, CHANGE_PERM, assessment)
-
-
-def editable_ids(user, membership, organization) -> set[int] | None:
-    """Ids of the assessments the user may edit; None means all of them (one query at most)."""
-    if membership is None or not permissions.role_allows(
-        membership.role, permissions.Capability.ASSESS
-    ):
-        return set()
-    if membership.role in (Role.CONSULTANT, Role.ADMIN):
-        return None
-    mine = permissions.objects_with(
-        user, CHANGE_PERM, ClauseAssessment.objects.filter(organization=organization)
-    )
-    return set(mine.values_list("pk", flat=True))
+    return requirement_clauses()
 
 
 # --- reads ----------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from itsms.models import (
 )
 from itsms.notifications.services import notify
 from itsms.shared import permissions, versioning
+from itsms.shared.history import save_recorded
 
 from . import readiness
 from .selectors import CHANGE_PERM, evidenced_readiness_of, leaf_clauses, leaf_numbers
@@ -80,6 +81,24 @@ def gap_assessment_start(*, organization: Organization, actor: User) -> GapAsses
         default_user=actor,
     )
     return gap
+
+
+@transaction.atomic
+def assessment_create(
+    *, organization: Organization, actor: User, clause: Clause, **fields
+) -> ClauseAssessment:
+    """Add one requirement clause to the organisation's gap assessment (the API's create)."""
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({key: _("This field cannot be changed.") for key in unknown})
+    assessment = ClauseAssessment(
+        organization=organization, clause=clause, updated_by=actor, **fields
+    )
+    if assessment.other_party == "":
+        assessment.other_party_name = ""
+    save_recorded(assessment, actor)
+    _sync_owner_permission(assessment, None)
+    return assessment
 
 
 @transaction.atomic

@@ -1,16 +1,16 @@
 """API of evidence: items (multipart upload), versions, document control, verified downloads.
 
-Reads follow ``itsms.evidence.access`` (members by role; auditors only with an audit
-assignment), writes need ``Capability.UPLOAD_EVIDENCE``. Downloads pass the same checks as
-any other read and verify the SHA-256 before a byte is sent.
+Reads and writes follow the policy of ``Evidence`` (``itsms.shared.permissions``) through
+``OrganizationScopedViewSet``: members and assigned outside auditors read, writes need
+``Capability.UPLOAD_EVIDENCE`` and the action's object rule (a contributor changes only their
+own or their assignments' evidence). Downloads pass the same checks as any other read and
+verify the SHA-256 before a byte is sent.
 """
 
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, serializers, status
-from rest_framework import permissions as drf_permissions
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -25,10 +25,11 @@ from itsms.models import (
     User,
 )
 from itsms.shared import permissions
-from itsms.shared.api import OrganizationScopedViewSet, is_slug, scoped_list_schema
+from itsms.shared.api import OrganizationScopedViewSet, scoped_list_schema
+from itsms.shared.choices import TenantSerializerMixin
 from itsms.shared.permissions import Capability
 
-from . import access, downloads, selectors, services
+from . import downloads, selectors, services
 from .filters import EvidenceFilterSet
 from .validation import CONTENT_TYPES
 
@@ -72,17 +73,17 @@ class EvidenceVersionSerializer(serializers.ModelSerializer):
         return reverse("itsms-api:evidence-version-download", args=[obj.pk])
 
 
-class EvidenceSerializer(serializers.ModelSerializer):
+class EvidenceSerializer(TenantSerializerMixin, serializers.ModelSerializer):
     organization = serializers.SlugRelatedField(
         slug_field="slug",
         queryset=Organization.objects.none(),
         help_text=_("Slug of the organisation (on create)."),
     )
     owner = serializers.SlugRelatedField(
-        slug_field="email", queryset=User.objects.all(), required=False, allow_null=True
+        slug_field="email", queryset=User.objects.none(), required=False, allow_null=True
     )
     reviewer = serializers.SlugRelatedField(
-        slug_field="email", queryset=User.objects.all(), required=False, allow_null=True
+        slug_field="email", queryset=User.objects.none(), required=False, allow_null=True
     )
     clauses = serializers.SlugRelatedField(
         slug_field="number",
@@ -152,20 +153,11 @@ class EvidenceSerializer(serializers.ModelSerializer):
             "deletion_reason",
         ]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is None or not request.user.is_authenticated:
-            return
-        mine = permissions.organizations_for(request.user)
-        self.fields["organization"].queryset = mine
-        for name, model in (("processes", PROCESS_MODEL), ("services", SERVICE_MODEL)):
-            if model is not None:
-                self.fields[name].child_relation.queryset = model._default_manager.filter(
-                    organization__in=mine
-                )
+    def get_fields(self):
+        fields = super().get_fields()
         if self.instance is not None and not isinstance(self.instance, list | tuple):
-            self.fields["organization"].read_only = True
+            fields["organization"].read_only = True
+        return fields
 
     def get_counts(self, obj) -> bool:
         return obj.counts(obj.organization.local_today())
@@ -198,72 +190,6 @@ class EvidenceDeleteSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
-class EvidenceAccess(drf_permissions.BasePermission):
-    """Reads by ``access.may_read``; writes by the viewset's capability (403 otherwise)."""
-
-    def has_object_permission(self, request, view, obj):
-        organization = view.organization_of(obj)
-        if request.method in drf_permissions.SAFE_METHODS:
-            permissions.require_second_factor(request.user, organization)
-            allowed = access.may_read(request.user, organization)
-        else:
-            allowed = permissions.can(request.user, view.capability_for(request), organization)
-        if not allowed:
-            raise exceptions.PermissionDenied(
-                _("Your role in this organisation does not allow this.")
-            )
-        return True
-
-
-class EvidenceScopedMixin:
-    """Scope lists and details to organisations whose evidence the user may read."""
-
-    permission_classes = [drf_permissions.IsAuthenticated, EvidenceAccess]
-    read_capability = Capability.VIEW
-    write_capability = Capability.UPLOAD_EVIDENCE
-    deleted_field = "deleted_at"
-
-    def list_organization(self):
-        slug = self.request.query_params.get("organization")
-        if not slug:
-            raise exceptions.ValidationError(
-                {"organization": [_("This filter is required: the organisation's slug.")]}
-            )
-        if not is_slug(slug):
-            raise exceptions.ValidationError(
-                {"organization": [_("An organisation's slug has only letters, digits, - and _.")]}
-            )
-        organization = access.readable_organizations(self.request.user).filter(slug=slug).first()
-        if organization is None:
-            if permissions.organizations_for(self.request.user).filter(slug=slug).exists():
-                raise exceptions.PermissionDenied(
-                    _("Auditors read evidence of the organisations whose audits they audit.")
-                )
-            raise exceptions.NotFound(_("No such organisation."))
-        permissions.require_second_factor(self.request.user, organization)
-        return organization
-
-    def get_queryset(self):
-        base = self.queryset.all()
-        if getattr(self, "swagger_fake_view", False):
-            return base.none()
-        if self.action == "list":
-            organization = self.list_organization()
-            base = base.filter(organization=organization)
-            show_deleted = self.request.query_params.get("deleted") in ("1", "true")
-            if show_deleted and access.may_restore(
-                permissions.membership_of(self.request.user, organization)
-            ):
-                return base.exclude(**{f"{self.deleted_field}__isnull": True})
-            return base.filter(**{f"{self.deleted_field}__isnull": True})
-        readable = access.readable_organizations(self.request.user).values("pk")
-        base = base.filter(organization__in=readable)
-        return base.filter(
-            Q(**{f"{self.deleted_field}__isnull": True})
-            | Q(organization__in=access.restoring_organizations(self.request.user))
-        )
-
-
 def _verified_download(version):
     ok, data = services.version_verify(version)
     if not ok:
@@ -289,14 +215,33 @@ DOWNLOAD_SCHEMA = extend_schema(
 )
 
 
+class EvidenceReadMixin:
+    """Lists show the live items; ``?deleted=1`` the deleted ones, to those who restore them."""
+
+    read_capability = Capability.VIEW
+    write_capability = Capability.UPLOAD_EVIDENCE
+    deleted_field = "deleted_at"
+
+    def get_queryset(self):
+        base = super().get_queryset()
+        if self.action != "list" or getattr(self, "swagger_fake_view", False):
+            return base
+        show_deleted = self.request.query_params.get("deleted") in ("1", "true") and (
+            permissions.can(
+                self.request.user, Capability.CHANGE_ORGANIZATION, self.list_organization()
+            )
+        )
+        return base.filter(**{f"{self.deleted_field}__isnull": not show_deleted})
+
+
 @scoped_list_schema
 class EvidenceViewSet(
+    EvidenceReadMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
     mixins.DestroyModelMixin,
-    EvidenceScopedMixin,
     OrganizationScopedViewSet,
 ):
     """Evidence items. Create with a multipart upload; DELETE is a soft delete with a reason."""
@@ -315,23 +260,19 @@ class EvidenceViewSet(
             return EvidenceCreateSerializer
         return super().get_serializer_class()
 
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        organization = data.pop("organization")
-        if not permissions.can(self.request.user, Capability.UPLOAD_EVIDENCE, organization):
-            raise exceptions.PermissionDenied(_("Your role does not allow uploading evidence."))
+    # ``transition``: the service checks the rule of the change asked for ("change", or
+    # "approve" for the named reviewer's decision)
+    object_actions = {"transition": "view", "restore": "restore", "upload_version": "change"}
+
+    def create_object(self, serializer, *, organization, data):
         upload = data.pop("file")
-        serializer.instance = services.evidence_create(
+        return services.evidence_create(
             organization=organization, actor=self.request.user, upload=upload, **data
         )
 
-    def perform_update(self, serializer):
-        data = dict(serializer.validated_data)
-        serializer.instance = services.evidence_update(
-            evidence=serializer.instance,
-            actor=self.request.user,
-            version=data.pop("version", None),
-            **data,
+    def update_object(self, serializer, *, instance, data):
+        return services.evidence_update(
+            evidence=instance, actor=self.request.user, version=data.pop("version", None), **data
         )
 
     @extend_schema(request=EvidenceDeleteSerializer, responses={204: None})
@@ -395,7 +336,7 @@ class EvidenceViewSet(
 
 @scoped_list_schema
 class EvidenceVersionViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, EvidenceScopedMixin, OrganizationScopedViewSet
+    EvidenceReadMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, OrganizationScopedViewSet
 ):
     """Every version of every item (``?evidence=<id>`` for one item's history)."""
 

@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from itsms.models import Evidence, User
+from itsms.tenancy.selectors import recipients
 
 from .selectors import evidence_url
 
@@ -42,6 +43,8 @@ def send_evidence_expired_email(self, evidence_id: int, user_id: int) -> bool:
     recipient = User.objects.filter(pk=user_id, is_active=True).first()
     if evidence is None or recipient is None:
         return False
+    if not recipients(evidence, among=[recipient]):
+        return False  # no longer one who may see it (removed from the organisation meanwhile)
     try:
         evidence_expired_send_email(evidence, recipient)
     except OSError as exc:  # SMTP unreachable, refused, timed out

@@ -6,6 +6,8 @@ from django import forms
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from itsms.shared.choices import TenantFormMixin
+
 from ..models import Confidentiality, DocumentStatus, EvidenceKind
 from ..shared.forms import Form
 from . import limits, selectors
@@ -32,7 +34,7 @@ def _person_label(user):
     return user.get_full_name() or user.email
 
 
-class EvidenceMetadataForm(Form):
+class EvidenceMetadataForm(TenantFormMixin, Form):
     """What describes an evidence item: kind, owner, dates, links."""
 
     title = forms.CharField(label=_("Title"), max_length=255, required=False)

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_noop
 
-from itsms.models import DocumentStatus, Evidence, Membership, Role
+from itsms.models import DocumentStatus, Evidence
 from itsms.notifications.services import notify
+from itsms.shared import permissions
+from itsms.tenancy.selectors import recipients
 
 from .selectors import evidence_url
 
@@ -21,10 +23,7 @@ MESSAGES = {
 def _approvers(evidence: Evidence):
     if evidence.reviewer_id:
         return [evidence.reviewer]
-    managers = Membership.objects.filter(
-        organization_id=evidence.organization_id, role__in=(Role.CONSULTANT, Role.ADMIN)
-    ).select_related("user")
-    return [m.user for m in managers]
+    return recipients(evidence, roles=permissions.MANAGERS, action="approve")
 
 
 def evidence_moved(evidence: Evidence, actor) -> None:

@@ -1,8 +1,9 @@
 """Evidence as a searchable kind: title, description, file name, the clauses it is linked to
 (number and both headings) and the text of its current version (``text.py``).
 
-Deleted evidence is not indexed; auditors find evidence only while assigned to one of the
-organisation's audits (``access.readable_organizations``), as on the register.
+Deleted evidence is not indexed; who finds which evidence is the evidence policy's
+(``Evidence.objects.restrict(user, "view")``, applied by the search selector), as on the
+register.
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ from django.utils.translation import gettext_lazy as _
 from itsms.models import Clause, Evidence
 from itsms.search import reference
 from itsms.search.registry import Document, SearchKind, register
-
-from . import access
 
 # A new version saves its item (``current_version``), which refreshes the document; its text,
 # extracted later, refreshes it again (``services.version_text_extract``).
@@ -53,12 +52,6 @@ def evidence_documents(organization_id: int, ids: list[int] | None):
     return documents
 
 
-def visible_evidence(user, organizations):
-    return Evidence.objects.filter(organization__in=organizations, deleted_at__isnull=True).filter(
-        organization__in=access.readable_organizations(user)
-    )
-
-
 def _evidence_of_clauses(clause, pk_set, reverse):
     if not reverse:  # ``evidence.clauses`` changed: that evidence
         return [(clause.organization_id, clause.pk)]
@@ -76,7 +69,6 @@ def register_kinds() -> None:
                 "itsms:evidence_detail",
                 kwargs={"org_slug": hit.organization_slug, "pk": hit.object_id},
             ),
-            visible=visible_evidence,
             watch={
                 Evidence: lambda e, created: [(e.organization_id, e.pk)],
             },

@@ -10,11 +10,12 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 
 from itsms.shared import history
 from itsms.standards.reference import PRIMARY
+from itsms.standards.selectors import requirement_clauses
 
 from ..models import Clause, Evidence, EvidenceVersion, Organization, User
 
@@ -40,12 +41,7 @@ def linkable(organization: Organization, name: str) -> QuerySet | None:
 
 def linkable_clauses() -> QuerySet:
     """The requirement clauses of ISO/IEC 20000-1:2018 (the leaves of its tree)."""
-    return (
-        Clause.objects.filter(standard__code=PRIMARY)
-        .annotate(n_children=Count("children"))
-        .filter(n_children=0)
-        .order_by("order")
-    )
+    return requirement_clauses()
 
 
 def members(organization: Organization) -> QuerySet:
@@ -97,11 +93,12 @@ def versions_of(evidence: Evidence) -> list[EvidenceVersion]:
     return list(evidence.versions.select_related("uploaded_by").order_by("-number"))
 
 
-def evidence_for_clause(organization: Organization, clause: Clause) -> list[Evidence]:
-    """Live evidence of the organisation linked to ``clause`` (the clause assessment page)."""
+def evidence_for_clause(queryset: QuerySet, clause: Clause) -> list[Evidence]:
+    """Live evidence of ``queryset`` (already scoped to the organisation and the reader) linked
+    to ``clause`` (the clause assessment page)."""
     return list(
-        Evidence.objects.alive()
-        .filter(organization=organization, clauses=clause)
+        queryset.alive()
+        .filter(clauses=clause)
         .select_related("current_version", "owner")
         .order_by("title")
     )

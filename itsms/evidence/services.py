@@ -23,6 +23,7 @@ from itsms.notifications import services as notifications
 from itsms.search import services as search
 from itsms.shared import permissions, versioning
 from itsms.shared.history import save_recorded as _save
+from itsms.tenancy.selectors import recipients
 
 from ..models import (
     Confidentiality,
@@ -30,13 +31,11 @@ from ..models import (
     Evidence,
     EvidenceKind,
     EvidenceVersion,
-    Membership,
     Organization,
-    Role,
     User,
 )
 from ..models.evidence import TRANSITIONS
-from . import access, selectors, storage, text
+from . import selectors, storage, text
 from .emails import send_evidence_expired_email
 from .notifications import evidence_moved
 from .selectors import evidence_url
@@ -197,7 +196,9 @@ def evidence_create(
 def evidence_add_version(
     *, evidence: Evidence, actor: User, upload, change_note: str = ""
 ) -> EvidenceVersion:
-    """Upload a new version; a reviewed or approved item goes back to draft (7.5.3)."""
+    """Upload a new version (7.5.3). A changed document is approved again: an approved or
+    expired item goes to review, and its approved version keeps counting until a newer one
+    is approved; a draft or an item in review stays as it is."""
     locked = Evidence.objects.select_for_update(of=("self",)).get(pk=evidence.pk)
     if locked.is_deleted:
         raise ValidationError(_("This evidence is deleted; restore it first."))
@@ -217,11 +218,15 @@ def evidence_add_version(
             change_note=change_note.strip(),
         )
         locked.current_version = version
-        if locked.status != DocumentStatus.DRAFT:
-            locked.status = DocumentStatus.DRAFT
-            locked.status_note = _("Version %(n)s uploaded: back to draft for review.") % {
-                "n": number
-            }
+        if locked.status in (DocumentStatus.APPROVED, DocumentStatus.EXPIRED):
+            locked.status = DocumentStatus.IN_REVIEW
+            if locked.approved_version_id:
+                locked.status_note = _(
+                    "Version %(n)s uploaded: in review. Until it is approved, approved version "
+                    "%(approved)s keeps counting."
+                ) % {"n": number, "approved": locked.approved_version.number}
+            else:
+                locked.status_note = _("Version %(n)s uploaded: in review.") % {"n": number}
         _save_item(locked, actor)
     except Exception:
         storage.discard(stored_name)
@@ -255,8 +260,18 @@ def evidence_update(
 def evidence_transition(*, evidence: Evidence, actor: User, to: str, note: str = "") -> Evidence:
     """Move an item through document control: draft → in review → approved → …"""
     locked = Evidence.objects.select_for_update(of=("self",)).get(pk=evidence.pk)
-    membership = permissions.membership_of(actor, locked.organization)
-    if not access.may_upload(membership):
+    # Approving needs the "approve" rule (the named reviewer, or a manager); the reviewer may
+    # also send an item in review back to draft. Any other change needs the "change" rule.
+    if to == DocumentStatus.APPROVED:
+        if not permissions.allows(actor, "approve", locked):
+            raise PermissionDenied(
+                _("Only the named reviewer, a consultant or an admin approves evidence.")
+            )
+    elif not permissions.allows(actor, "change", locked) and not (
+        locked.status == DocumentStatus.IN_REVIEW
+        and to == DocumentStatus.DRAFT
+        and permissions.allows(actor, "approve", locked)
+    ):
         raise PermissionDenied(_("Your role in this organisation does not allow this."))
     if to not in locked.allowed_transitions():
         raise ValidationError(
@@ -269,10 +284,6 @@ def evidence_transition(*, evidence: Evidence, actor: User, to: str, note: str =
             }
         )
     if to == DocumentStatus.APPROVED:
-        if not access.may_approve(actor, membership, locked):
-            raise PermissionDenied(
-                _("Only the named reviewer, a consultant or an admin approves evidence.")
-            )
         if locked.is_review_overdue(locked.organization.local_today()):
             raise ValidationError(
                 {"review_by": _("The review-by date has passed: set a new one, then approve.")}
@@ -295,6 +306,10 @@ def evidence_delete(*, evidence: Evidence, actor: User, reason: str) -> Evidence
     locked = Evidence.objects.select_for_update(of=("self",)).get(pk=evidence.pk)
     if locked.is_deleted:
         raise ValidationError(_("This evidence is already deleted."))
+    if not permissions.allows(actor, "delete", locked):
+        raise PermissionDenied(
+            _("Approved evidence, or evidence of others, is not yours to delete.")
+        )
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why the evidence is deleted.")})
     locked.deleted_at = timezone.now()
@@ -307,7 +322,7 @@ def evidence_delete(*, evidence: Evidence, actor: User, reason: str) -> Evidence
 def evidence_restore(*, evidence: Evidence, actor: User) -> Evidence:
     """Undo a soft delete (consultants and admins)."""
     locked = Evidence.objects.select_for_update(of=("self",)).get(pk=evidence.pk)
-    if not access.may_restore(permissions.membership_of(actor, locked.organization)):
+    if not permissions.allows(actor, "restore", locked):
         raise PermissionDenied(_("Only a consultant or an admin restores deleted evidence."))
     if not locked.is_deleted:
         raise ValidationError(_("This evidence is not deleted."))
@@ -361,13 +376,10 @@ def integrity_failure_record(*, version: EvidenceVersion, observed: str) -> None
     url = reverse(
         "itsms:evidence_detail", kwargs={"org_slug": organization.slug, "pk": version.evidence_id}
     )
-    managers = Membership.objects.filter(
-        organization=organization, role__in=(Role.CONSULTANT, Role.ADMIN)
-    ).select_related("user")
-    for membership in managers:
+    for user in recipients(version.evidence, roles=permissions.MANAGERS):
         notifications.notify(
             organization=organization,
-            user=membership.user,
+            user=user,
             text=_("Integrity check failed for “%(title)s” version %(n)s: the file was not served.")
             % {"title": version.evidence.title, "n": version.number},
             url=url,
@@ -412,8 +424,10 @@ def _expire_one(pk: int, today: date | None) -> bool:
         "date": evidence.review_by.isoformat()
     }
     _save_item(evidence, None)
-    recipient = evidence.owner or evidence.created_by
-    if recipient is not None and recipient.is_active:
+    # The owner (or the uploader), if they may still see it: a removed member gets nothing.
+    people = [u for u in (evidence.owner, evidence.created_by) if u is not None]
+    recipient = next(iter(recipients(evidence, among=people[:1] or people)), None)
+    if recipient is not None:
         with translation.override(evidence.organization.language):
             notifications.notify(
                 organization=evidence.organization,

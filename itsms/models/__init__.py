@@ -18,7 +18,7 @@ from .security import KnownDevice
 from .snapshots import ReadinessSnapshot
 from .sso import IdentityProvider, SSODomain
 from .standards import Clause, ClauseCorrelation, EditionChange, Standard
-from .tenancy import Invitation, Membership, Organization, Role, TenantModel
+from .tenancy import Invitation, Membership, Organization, Role, TenantModel, TenantQuerySet
 from .users import User
 
 __all__ = [
@@ -55,5 +55,6 @@ __all__ = [
     "Role",
     "Standard",
     "TenantModel",
+    "TenantQuerySet",
     "User",
 ]

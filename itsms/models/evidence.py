@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .standards import Clause
-from .tenancy import TenantModel
+from .tenancy import TenantModel, TenantQuerySet
 
 
 class EvidenceKind(models.TextChoices):
@@ -45,7 +45,8 @@ class DocumentStatus(models.TextChoices):
 
 
 #: Document control (7.5.3): the status changes a person may make. Expiry is also set by the
-#: daily task; a new version sends an item back to draft (a changed document is approved again).
+#: daily task. A new version of an approved (or expired) item sends it to review: the changed
+#: document is approved again, and until then its approved version keeps counting.
 TRANSITIONS: dict[str, frozenset[str]] = {
     DocumentStatus.DRAFT: frozenset({DocumentStatus.IN_REVIEW}),
     DocumentStatus.IN_REVIEW: frozenset({DocumentStatus.APPROVED, DocumentStatus.DRAFT}),
@@ -55,16 +56,22 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-class EvidenceQuerySet(models.QuerySet):
+#: The statuses in which an item's approved version is in force.
+COUNTING_STATUSES = (DocumentStatus.APPROVED, DocumentStatus.IN_REVIEW, DocumentStatus.DRAFT)
+
+
+class EvidenceQuerySet(TenantQuerySet):
     def alive(self):
         """Not soft-deleted."""
         return self.filter(deleted_at__isnull=True)
 
     def counting(self, today: date):
-        """Items that count as evidence today: approved, not deleted, review-by not passed."""
+        """Items that count as evidence today: not deleted, review-by not passed, with an
+        approved version that is still in force (approved, or a newer version in review or in
+        draft: the approved one counts until a newer one is approved)."""
         return (
             self.alive()
-            .filter(status=DocumentStatus.APPROVED)
+            .filter(status__in=COUNTING_STATUSES, approved_version__isnull=False)
             .filter(models.Q(review_by__isnull=True) | models.Q(review_by__gte=today))
         )
 
@@ -210,10 +217,12 @@ class Evidence(TenantModel):
         )
 
     def counts(self, today: date) -> bool:
-        """Does this item count as evidence today (approved, unexpired, not deleted)?"""
+        """Does this item count as evidence today (an approved version in force, unexpired,
+        not deleted)? The same rule as ``EvidenceQuerySet.counting``."""
         return (
             not self.is_deleted
-            and self.status == DocumentStatus.APPROVED
+            and self.status in COUNTING_STATUSES
+            and self.approved_version_id is not None
             and not self.is_review_overdue(today)
         )
 

@@ -6,10 +6,10 @@ from django.db import models
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from .tenancy import TenantModel
+from .tenancy import TenantModel, TenantQuerySet
 
 
-class NotificationQuerySet(models.QuerySet):
+class NotificationQuerySet(TenantQuerySet):
     def unread(self):
         return self.filter(read_at__isnull=True)
 

@@ -120,12 +120,32 @@ class Organization(models.Model):
         return timezone.localtime(timezone.now(), self.zoneinfo).date()
 
 
+class TenantQuerySet(models.QuerySet):
+    """The queryset of every tenant model. ``restrict`` is the one scoping method: pages, the
+    API, choices, tasks and emails reach tenant rows through it."""
+
+    def restrict(self, user, action: str = "view"):
+        """The rows ``user`` may ``action`` ("view", "add", "change", "delete", or a model's
+        own action): their organisations by role, then the model's named object rules."""
+        # The policies live with the roles in the permissions module, which reads the models:
+        # imported when called, so the models never depend on it at import time.
+        from itsms.shared.permissions import restriction
+
+        return self.filter(restriction(self.model, user, action))
+
+
 class TenantModel(models.Model):
-    """Base of every tenant-owned model: a non-null organisation, reached through it."""
+    """Base of every tenant-owned model: a non-null organisation, reached through it.
+
+    Its manager offers ``restrict(user, action)`` (``TenantQuerySet``); a model with a
+    queryset of its own subclasses ``TenantQuerySet``.
+    """
 
     organization = models.ForeignKey(
         Organization, verbose_name=_("organisation"), on_delete=models.CASCADE
     )
+
+    objects = TenantQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -166,7 +186,7 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class InvitationQuerySet(models.QuerySet):
+class InvitationQuerySet(TenantQuerySet):
     def pending(self):
         return self.filter(
             accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from itsms.models import Notification
 from itsms.shared.api import OrganizationScopedViewSet, scoped_list_schema
+from itsms.shared.permissions import Capability
 
 from . import services as notifications
 
@@ -29,8 +30,11 @@ class NotificationViewSet(
     queryset = Notification.objects.select_related("organization").order_by("-created_at")
     filter_backends: list = []
 
+    object_actions = {"read": "change"}
+    write_capability = Capability.VIEW  # marking one's own notification read
+
     def get_queryset(self):
-        queryset = super().get_queryset().filter(user=self.request.user)
+        queryset = super().get_queryset()  # the user's own: the policy of ``Notification``
         if self.request.query_params.get("unread") in ("1", "true"):
             queryset = queryset.filter(read_at__isnull=True)
         return queryset

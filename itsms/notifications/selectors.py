@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from itsms.models import Notification, User
-from itsms.shared import permissions
 
 #: Notifications listed on one page (the newest; older ones stay in the API).
 PAGE = 100
@@ -11,9 +10,7 @@ PAGE = 100
 
 def for_reader(user: User):
     """The user's own notifications, of the organisations they may read now (one query)."""
-    return Notification.objects.filter(
-        user=user, organization__in=permissions.organizations_for(user)
-    )
+    return Notification.objects.restrict(user, "view")
 
 
 def unread_count(user: User) -> int:

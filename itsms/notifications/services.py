@@ -3,7 +3,7 @@
 ``notify`` tells people that something happened in an organisation: evidence sent for review,
 approved or sent back; a corrective action submitted, returned, accepted or verified; a
 clause, process or audit assigned; a reminder; evidence expired. Each recipient who may still
-read the organisation (``recipients.recipients_among``; never the actor) gets an in-app
+read the organisation (``itsms.tenancy.selectors.recipients``; never the actor) gets an in-app
 notification and, when the caller asks for it, an email, as their preference says
 (``NotificationPreference``: both, email, in-app, none). The message is a translatable msgid
 (``gettext_noop``) with its parameters: stored with them, it is shown in the reader's
@@ -22,8 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from itsms.models import Notification, NotificationPreference, Organization, User
-
-from .recipients import recipients_among
+from itsms.tenancy.selectors import recipients as readers
 
 _silenced: ContextVar[bool] = ContextVar("notifications_silenced", default=False)
 
@@ -89,7 +88,8 @@ def notify(
     if _silenced.get():
         return []
     by_language = _params_by_language(params or {})
-    people = [u for u in recipients_among(organization, [user, *recipients])]
+    # The one recipients selector: whoever may still read the organisation, among these.
+    people = readers(organization, among=[u for u in (user, *recipients) if u is not None])
     if actor is not None:
         people = [u for u in people if u.pk != actor.pk]
     if not people:
@@ -128,7 +128,7 @@ def notify(
 
 
 def for_user(user: User, organization: Organization):
-    return Notification.objects.filter(user=user, organization=organization)
+    return Notification.objects.restrict(user, "view").filter(organization=organization)
 
 
 @transaction.atomic

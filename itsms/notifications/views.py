@@ -65,10 +65,9 @@ class NotificationInboxReadAllView(InboxMixin, View):
 
 
 class NotificationMixin(OrganizationMixin):
-    model = Notification
+    """The user's own notifications in the organisation (the policy of ``Notification``)."""
 
-    def get_queryset(self):
-        return self.scoped(Notification).filter(user=self.request.user)
+    model = Notification
 
 
 class NotificationListView(NotificationMixin, TemplateView):
@@ -95,7 +94,7 @@ class NotificationReadView(NotificationMixin, View):
     """Mark one notification read and follow its link."""
 
     def post(self, request, *args, **kwargs):
-        notification = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
+        notification = self.get_object()
         notifications.mark_read(notification=notification, user=request.user)
         return _follow(
             request,

@@ -11,7 +11,6 @@ organisation (in a constant number of queries), which rows a user may see, how t
         key="risk", label=_("Risks"), model=Risk, order=70,
         documents=risk_documents,            # (organization_id, ids | None) -> [Document]
         url=lambda hit: reverse("sms:risk_detail", kwargs={...}),
-        visible=lambda user, organizations: Risk.objects.filter(organization__in=organizations),
         watch={Risk: lambda risk, created: [(risk.organization_id, risk.pk)]},
     ))
 
@@ -66,8 +65,9 @@ class SearchKind:
     documents: Callable[[int, list[int] | None], Iterable[Document]]
     #: ``(Hit) -> str``: the page that opens the object
     url: Callable[[Hit], str]
-    #: ``(user, organization ids subquery) -> QuerySet`` of the model's rows the user may see;
-    #: None: every object of the organisations the user may read
+    #: ``(user, organization ids subquery) -> QuerySet``: narrows further the rows the user may
+    #: find; the rows of a tenant model are always ``restrict(user, "view")``'s (the selector),
+    #: so a kind needs none
     visible: Callable | None = None
     #: ``{model: (instance, created) -> [Target]}``: saves and deletes that change documents
     watch: dict = field(default_factory=dict)

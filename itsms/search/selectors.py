@@ -2,9 +2,11 @@
 
 The query goes through the organisation checkpoint: documents of the organisations the user
 may read (``permissions.organizations_for``: memberships, and an outside auditor's
-organisations only while assigned), and of each kind only the rows its ``visible`` says the
-user may see (evidence: not deleted, and for auditors only with an audit assignment; audits,
+organisations only while assigned), and of each kind of a tenant model only the rows
+``Model.objects.restrict(user, "view")`` lets the user see — the same policy and named rules
+as the kind's pages and API (evidence: not deleted unless the user may restore it; audits,
 findings and corrective actions: for an outside auditor only those of the audits assigned).
+A user never finds a row he may not read. A kind's ``visible`` narrows further, never wider.
 Three queries whatever the data: the hits with their groups' totals (window functions), the
 bodies of the hits shown (for snippets), and the checkpoint's permission lookup.
 """
@@ -19,7 +21,7 @@ from django.db import connection
 from django.db.models import Q
 from django.utils.safestring import SafeString
 
-from itsms.models import SearchDocument
+from itsms.models import SearchDocument, TenantModel
 from itsms.shared import permissions
 
 from . import analysis, backends, registry
@@ -90,12 +92,25 @@ class Results:
         return bool(self.terms)
 
 
+def visible_rows(kind: SearchKind, user, organization_ids):
+    """The rows of ``kind`` the user may find among ``organization_ids`` (a queryset), or None
+    for a kind of reference data (clauses: every organisation the user may read)."""
+    rows = None
+    if issubclass(kind.model, TenantModel):
+        rows = kind.model.objects.restrict(user, "view").filter(organization__in=organization_ids)
+    if kind.visible is not None:
+        narrowed = kind.visible(user, organization_ids)
+        rows = narrowed if rows is None else rows.filter(pk__in=narrowed.values("pk"))
+    return rows
+
+
 def _condition(user, organization_ids, chosen: list[SearchKind]) -> Q:
     parts = []
     for kind in chosen:
         part = Q(kind=kind.key)
-        if kind.visible is not None:
-            part &= Q(object_id__in=kind.visible(user, organization_ids).values("pk"))
+        rows = visible_rows(kind, user, organization_ids)
+        if rows is not None:
+            part &= Q(object_id__in=rows.values("pk"))
         parts.append(part)
     return Q(organization__in=organization_ids) & reduce(or_, parts)
 

@@ -40,6 +40,10 @@ def safe_cell(value) -> str:
     return text
 
 
+def safe_row(values) -> list[str]:
+    return [safe_cell(value) for value in values]
+
+
 def unguard(text: str) -> str:
     """The text ``safe_cell`` was given back (for imports of files this module wrote)."""
     if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES):

@@ -1,9 +1,9 @@
 """The organisation's identity provider through the API (its admins and consultants)."""
 
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, mixins
 
 from itsms.models import IdentityProvider
-from itsms.shared import permissions
 from itsms.shared.api import OrganizationScopedViewSet, scoped_list_schema
 from itsms.shared.permissions import Capability
 
@@ -29,14 +29,14 @@ class IdentityProviderViewSet(
     write_capability = Capability.CHANGE_ORGANIZATION
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
-    def _save(self, serializer, organization, instance=None):
-        data = dict(serializer.validated_data)
+    def _save(self, serializer, organization, data, instance=None):
+        data = dict(data)
         data.pop("organization", None)
         domains = data.pop("domains", None)
         if domains is None and instance is not None:
             domains = [d.domain for d in instance.domains.all()]
         secret = data.pop("client_secret", "")
-        serializer.instance = services.identity_provider_save(
+        return services.identity_provider_save(
             organization=organization,
             actor=self.request.user,
             domains=domains or [],
@@ -44,18 +44,16 @@ class IdentityProviderViewSet(
             **data,
         )
 
-    def perform_create(self, serializer):
-        organization = serializer.validated_data["organization"]
-        if not permissions.can(self.request.user, self.write_capability, organization):
-            raise exceptions.PermissionDenied()
+    def create_object(self, serializer, *, organization, data):
+        # The checkpoint resolved the organisation and the role's "add" already.
         if selectors.provider_of(organization) is not None:
             raise exceptions.ValidationError(
-                {"organization": ["This organisation has an identity provider: change it."]}
+                {"organization": [_("This organisation has an identity provider: change it.")]}
             )
-        self._save(serializer, organization)
+        return self._save(serializer, organization, data)
 
-    def perform_update(self, serializer):
-        self._save(serializer, serializer.instance.organization, serializer.instance)
+    def update_object(self, serializer, *, instance, data):
+        return self._save(serializer, instance.organization, data, instance)
 
-    def perform_destroy(self, instance):
+    def destroy_object(self, *, instance):
         services.identity_provider_delete(provider=instance, actor=self.request.user)

@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from itsms.models import IdentityProvider, Organization, Role
-from itsms.shared import permissions
+from itsms.shared.choices import TenantSerializerMixin
 
 
 class DomainSerializer(serializers.Serializer):
@@ -12,7 +12,7 @@ class DomainSerializer(serializers.Serializer):
     )
 
 
-class IdentityProviderSerializer(serializers.ModelSerializer):
+class IdentityProviderSerializer(TenantSerializerMixin, serializers.ModelSerializer):
     """An organisation's identity provider. The client secret is write-only: stored encrypted,
     never returned (``has_client_secret`` says whether one is stored)."""
 
@@ -65,9 +65,6 @@ class IdentityProviderSerializer(serializers.ModelSerializer):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None and request.user.is_authenticated:
-            self.fields["organization"].queryset = permissions.organizations_for(request.user)
         if self.instance is not None and not isinstance(self.instance, list | tuple):
             self.fields["organization"].read_only = True
             self.fields["domains"].required = False

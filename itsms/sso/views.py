@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
 from itsms.models import IdentityProvider
+from itsms.shared.forms import add_errors
 from itsms.shared.permissions import Capability
 from itsms.shared.views import OrganizationMixin
 
@@ -43,12 +44,14 @@ class IdentityProviderView(OrganizationMixin, TemplateView):
         instance = provider or IdentityProvider(organization=self.organization)
         form = IdentityProviderForm(request.POST, instance=instance)
         roles = GroupRoleFormSet(request.POST, prefix="roles")
+        if provider is not None:
+            self.require_allowed(provider, "change")
         if form.is_valid() and roles.is_valid():
             data = dict(form.cleaned_data)
             domains = data.pop("domains")
             secret = data.pop("client_secret", "")
             try:
-                services.identity_provider_save(
+                saved = services.identity_provider_save(
                     organization=self.organization,
                     actor=request.user,
                     domains=domains,
@@ -57,11 +60,10 @@ class IdentityProviderView(OrganizationMixin, TemplateView):
                     **data,
                 )
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    target = field if field in form.fields else None
-                    for error in errors:
-                        form.add_error(target, error)
+                add_errors(form, exc)
             else:
+                if provider is None:
+                    self.created(saved)
                 messages.success(request, _("Single sign-on saved."))
                 return redirect("itsms:sso_settings", org_slug=self.organization.slug)
         context = self.get_context_data(form=form, roles=roles)
@@ -74,6 +76,7 @@ class IdentityProviderDeleteView(OrganizationMixin, View):
     def post(self, request, *args, **kwargs):
         provider = self.scoped(IdentityProvider).first()
         if provider is not None:
+            self.require_allowed(provider, "delete")
             services.identity_provider_delete(provider=provider, actor=request.user)
             messages.success(
                 request,

@@ -27,6 +27,27 @@ class ClauseNode:
         return sum(child.leaf_count for child in self.children)
 
 
+def requirement_clauses():
+    """The requirement clauses of ISO/IEC 20000-1:2018: the leaves of its tree (57), in order.
+    The one leaf-clause query of the product."""
+    return (
+        Clause.objects.filter(standard__code=PRIMARY)
+        .annotate(n_children=Count("children"))
+        .filter(n_children=0)
+        .order_by("order")
+    )
+
+
+def heading_clauses():
+    """The headings of ISO/IEC 20000-1:2018 (clauses with sub-clauses), in order."""
+    return (
+        Clause.objects.filter(standard__code=PRIMARY)
+        .annotate(n_children=Count("children"))
+        .filter(n_children__gt=0)
+        .order_by("order")
+    )
+
+
 def standards_list():
     return Standard.objects.annotate(clause_count=Count("clauses")).order_by("order")
 

@@ -34,6 +34,14 @@ class OrganizationViewSet(
             return Organization.objects.none()
         return permissions.organizations_for(self.request.user).with_role_of(self.request.user)
 
+    def get_object(self):
+        organization = super().get_object()
+        if self.request.method not in ("GET", "HEAD", "OPTIONS") and not permissions.can(
+            self.request.user, Capability.CHANGE_ORGANIZATION, organization
+        ):
+            raise PermissionDenied()  # before the payload is read: a viewer learns nothing
+        return organization
+
     def perform_create(self, serializer):
         data = serializer.validated_data
         serializer.instance = services.organization_create(
@@ -54,8 +62,6 @@ class OrganizationViewSet(
 
     def perform_update(self, serializer):
         organization = serializer.instance
-        if not permissions.can(self.request.user, Capability.CHANGE_ORGANIZATION, organization):
-            raise PermissionDenied()
         data = {k: v for k, v in serializer.validated_data.items() if k != "creator_role"}
         services.organization_update(organization=organization, actor=self.request.user, **data)
 
@@ -76,14 +82,12 @@ class MembershipViewSet(
     read_capability = Capability.VIEW_MEMBERS
     write_capability = Capability.MANAGE_MEMBERS
 
-    def perform_update(self, serializer):
-        services.membership_change_role(
-            membership=serializer.instance,
-            actor=self.request.user,
-            role=serializer.validated_data.get("role", serializer.instance.role),
+    def update_object(self, serializer, *, instance, data):
+        return services.membership_change_role(
+            membership=instance, actor=self.request.user, role=data.get("role", instance.role)
         )
 
-    def perform_destroy(self, instance):
+    def destroy_object(self, *, instance):
         services.membership_remove(membership=instance, actor=self.request.user)
 
 
@@ -104,16 +108,14 @@ class InvitationViewSet(
     read_capability = Capability.MANAGE_MEMBERS
     write_capability = Capability.MANAGE_MEMBERS
 
-    def perform_create(self, serializer):
-        organization = serializer.validated_data["organization"]
-        if not permissions.can(self.request.user, Capability.MANAGE_MEMBERS, organization):
-            raise PermissionDenied()
-        serializer.instance, _token = services.invitation_create(
+    def create_object(self, serializer, *, organization, data):
+        invitation, _token = services.invitation_create(
             organization=organization,
             actor=self.request.user,
-            email=serializer.validated_data["email"],
-            role=serializer.validated_data["role"],
+            email=data["email"],
+            role=data["role"],
         )
+        return invitation
 
     @extend_schema(request=None, responses=InvitationSerializer)
     @action(detail=True, methods=["post"])

@@ -30,7 +30,11 @@ USERS = [
     ),
     ("wang@ehbank.example", "Wang Wei", {"eastern-harbour-bank": Role.ADMIN}),
     ("zhao@ehbank.example", "Zhao Lei", {"eastern-harbour-bank": Role.CONTRIBUTOR}),
-    ("chen@huaxin.example", "Chen Jing", {"eastern-harbour-bank": Role.AUDITOR}),
+    # The certification body's lead auditor: no member of the bank; ``seed_demo`` assigns her
+    # to the stage 2 audit only, and she reads the bank exactly while that assignment lasts.
+    ("chen@huaxin.example", "Chen Jing", {}),
+    # The bank's internal auditor: a member with the auditor role.
+    ("sun@ehbank.example", "Sun Hui", {"eastern-harbour-bank": Role.AUDITOR}),
     ("zhou@ehbank.example", "Zhou Min", {"eastern-harbour-bank": Role.VIEWER}),
 ]
 SITE_ADMIN = "admin@workbench.example"

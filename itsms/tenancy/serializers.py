@@ -9,6 +9,7 @@ from itsms.models import (
 )
 from itsms.models.tenancy import RESERVED_SLUGS, validate_time_zone
 from itsms.shared import permissions
+from itsms.shared.choices import TenantSerializerMixin
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
@@ -70,7 +71,7 @@ class MembershipSerializer(serializers.ModelSerializer):
         read_only_fields = ["created_at"]
 
 
-class InvitationSerializer(serializers.ModelSerializer):
+class InvitationSerializer(TenantSerializerMixin, serializers.ModelSerializer):
     organization = serializers.SlugRelatedField(
         slug_field="slug",
         queryset=Organization.objects.none(),
@@ -94,10 +95,3 @@ class InvitationSerializer(serializers.ModelSerializer):
             "revoked_at",
         ]
         read_only_fields = ["created_at", "expires_at", "accepted_at", "revoked_at"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None and request.user.is_authenticated:
-            # A user can only name organisations they belong to.
-            self.fields["organization"].queryset = permissions.organizations_for(request.user)

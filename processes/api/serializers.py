@@ -1,6 +1,6 @@
-"""Serializers of the processes API. Related-object choices are limited to the user's
-organisations here, then to the object's own organisation in ``validate``: an id of
-another organisation's object is a 400, never a link across tenants."""
+"""Serializers of the processes API. Related-object choices are narrowed to the object's
+organisation by ``TenantSerializerMixin`` (``itsms.shared.choices``): an id of another
+organisation's object is a 400 "does not exist", never a link across tenants."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from itsms.models import Clause, ClauseCorrelation, Organization, User
-from itsms.shared import permissions
+from itsms.shared.choices import TenantSerializerMixin
 from itsms.standards.serializers import ClauseRefSerializer
 
 from .. import selectors
@@ -73,7 +73,7 @@ class CatalogueProcessSerializer(serializers.ModelSerializer):
         return ClauseRefSerializer(getattr(obj, "child_list", []), many=True).data
 
 
-class ProcessInstanceSerializer(serializers.ModelSerializer):
+class ProcessInstanceSerializer(TenantSerializerMixin, serializers.ModelSerializer):
     """An organisation's process. ``version`` must be sent back unchanged with every edit."""
 
     organization = serializers.SlugRelatedField(slug_field="slug", read_only=True)
@@ -108,24 +108,8 @@ class ProcessInstanceSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["updated_at"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = _request_user(self)
-        if user is not None and user.is_authenticated:
-            self.fields["owner"].queryset = selectors.members_of_user_organizations(user)
 
-    def validate_owner(self, value):
-        instance = self.instance
-        if (
-            value is not None
-            and instance is not None
-            and not selectors.is_real_member(value, instance.organization)
-        ):
-            raise serializers.ValidationError(_("The owner must be a member of the organisation."))
-        return value
-
-
-class KpiValueSerializer(serializers.ModelSerializer):
+class KpiValueSerializer(TenantSerializerMixin, serializers.ModelSerializer):
     kpi = serializers.PrimaryKeyRelatedField(queryset=Kpi.objects.none())
     recorded_by = serializers.EmailField(source="recorded_by.email", read_only=True, default=None)
     meets_target = serializers.SerializerMethodField()
@@ -145,12 +129,6 @@ class KpiValueSerializer(serializers.ModelSerializer):
         read_only_fields = ["recorded_at"]
         validators = []  # one value per period: checked in validate, with a clear message
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = _request_user(self)
-        if user is not None and user.is_authenticated:
-            self.fields["kpi"].queryset = selectors.kpis_of_user(user)
-
     def get_meets_target(self, obj) -> bool | None:
         return obj.kpi.meets_target(obj.value)
 
@@ -163,7 +141,7 @@ class KpiValueSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class KpiSerializer(serializers.ModelSerializer):
+class KpiSerializer(TenantSerializerMixin, serializers.ModelSerializer):
     process = serializers.PrimaryKeyRelatedField(queryset=ProcessInstance.objects.none())
     organization = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
@@ -183,12 +161,6 @@ class KpiSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["updated_at"]
         validators = []  # name uniqueness per process: checked in validate
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = _request_user(self)
-        if user is not None and user.is_authenticated:
-            self.fields["process"].queryset = selectors.process_instances_of_user(user)
 
     def validate_process(self, value):
         if self.instance is not None and value.pk != self.instance.process_id:
@@ -231,7 +203,7 @@ class ServiceLevelTargetSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class ServiceSerializer(serializers.ModelSerializer):
+class ServiceSerializer(TenantSerializerMixin, serializers.ModelSerializer):
     """A service of the portfolio with its SLA targets (replaced as a whole when sent)."""
 
     organization = serializers.SlugRelatedField(
@@ -278,16 +250,10 @@ class ServiceSerializer(serializers.ModelSerializer):
         read_only_fields = ["created_at", "updated_at"]
         validators = []  # name uniqueness per organisation: checked in validate
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["clauses"].child_relation.queryset = selectors.primary_clauses()
-        user = _request_user(self)
-        if user is not None and user.is_authenticated:
-            self.fields["organization"].queryset = permissions.organizations_for(user)
-            self.fields["owner"].queryset = selectors.members_of_user_organizations(user)
-            self.fields["processes"].child_relation.queryset = selectors.process_instances_of_user(
-                user
-            )
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["clauses"].child_relation.queryset = selectors.primary_clauses()
+        return fields
 
     def validate_organization(self, value):
         if self.instance is not None and value.pk != self.instance.organization_id:
@@ -303,11 +269,6 @@ class ServiceSerializer(serializers.ModelSerializer):
     def validate(self, attrs):
         organization = attrs.get("organization") or getattr(self.instance, "organization", None)
         errors = {}
-        owner = attrs.get("owner")
-        if owner is not None and not selectors.is_real_member(owner, organization):
-            errors["owner"] = [_("The owner must be a member of the organisation.")]
-        if any(p.organization_id != organization.pk for p in attrs.get("processes", [])):
-            errors["processes"] = [_("Choose processes of this organisation.")]
         name = attrs.get("name")
         if name:
             others = organization.service_set.filter(name__iexact=name.strip())

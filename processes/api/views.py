@@ -12,13 +12,13 @@ from rest_framework.response import Response
 
 from itsms.models import Clause
 from itsms.shared import permissions
-from itsms.shared.api import OrganizationScopedViewSet, is_slug, scoped_list_schema
+from itsms.shared.api import OrganizationScopedViewSet, scoped_list_schema
 from itsms.shared.permissions import Capability
 
 from .. import selectors, services
 from ..filters import KpiFilterSet, KpiValueFilterSet, ProcessInstanceFilterSet, ServiceFilterSet
 from ..models import Kpi, KpiValue, ProcessInstance, Service
-from ..permissions import MANAGE, may_edit_process, may_manage
+from ..permissions import MANAGE
 from .serializers import (
     CatalogueProcessSerializer,
     KpiSerializer,
@@ -26,21 +26,6 @@ from .serializers import (
     ProcessInstanceSerializer,
     ServiceSerializer,
 )
-
-
-def _referenced(queryset, value):
-    """The object ``value`` names in ``queryset`` (already limited to the user), or None."""
-    try:
-        return queryset.filter(pk=int(value)).first()
-    except (TypeError, ValueError):
-        return None
-
-
-def _require_edit(user, process):
-    if not may_edit_process(user, process):
-        raise exceptions.PermissionDenied(
-            _("Only the process owner or a consultant may change this process.")
-        )
 
 
 class ProcessCatalogueViewSet(viewsets.ReadOnlyModelViewSet):
@@ -80,13 +65,12 @@ class ProcessInstanceViewSet(
     @extend_schema(responses={200: ProcessInstanceSerializer})
     def partial_update(self, request, *args, **kwargs):
         instance = self.get_object()
-        _require_edit(request.user, instance)
         serializer = self.get_serializer(instance, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         changes = dict(serializer.validated_data)
         version = changes.pop("version", None)
         reassigning = "owner" in changes and changes["owner"] != instance.owner
-        if reassigning and not may_manage(request.user, instance.organization):
+        if reassigning and not permissions.allows(request.user, "assign", instance):
             raise exceptions.PermissionDenied(
                 _("Only a consultant or an admin may assign the process to someone else.")
             )
@@ -117,28 +101,16 @@ class KpiViewSet(
     read_capability = Capability.VIEW
     write_capability = Capability.ASSESS
 
-    def create(self, request, *args, **kwargs):
-        # Permission before validation: a viewer learns nothing from the payload's errors.
-        process = _referenced(
-            selectors.process_instances_of_user(request.user), request.data.get("process")
-        )
-        if process is not None:
-            _require_edit(request.user, process)
-        return super().create(request, *args, **kwargs)
+    create_organization_field = "process"
 
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        process = data.pop("process")
-        _require_edit(self.request.user, process)
-        serializer.instance = services.kpi_create(process=process, actor=self.request.user, **data)
+    def create_object(self, serializer, *, organization, data):
+        return services.kpi_create(process=data.pop("process"), actor=self.request.user, **data)
 
-    def perform_update(self, serializer):
-        _require_edit(self.request.user, serializer.instance.process)
-        data = {k: v for k, v in serializer.validated_data.items() if k != "process"}
-        services.kpi_update(kpi=serializer.instance, actor=self.request.user, **data)
+    def update_object(self, serializer, *, instance, data):
+        data.pop("process", None)
+        return services.kpi_update(kpi=instance, actor=self.request.user, **data)
 
-    def perform_destroy(self, instance):
-        _require_edit(self.request.user, instance.process)
+    def destroy_object(self, *, instance):
         services.kpi_delete(kpi=instance, actor=self.request.user)
 
 
@@ -159,17 +131,10 @@ class KpiValueViewSet(
     read_capability = Capability.VIEW
     write_capability = Capability.ASSESS
 
-    def create(self, request, *args, **kwargs):
-        kpi = _referenced(selectors.kpis_of_user(request.user), request.data.get("kpi"))
-        if kpi is not None:
-            _require_edit(request.user, kpi.process)
-        return super().create(request, *args, **kwargs)
+    create_organization_field = "kpi"
 
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        kpi = data.pop("kpi")
-        _require_edit(self.request.user, kpi.process)
-        serializer.instance = services.kpi_value_record(kpi=kpi, actor=self.request.user, **data)
+    def create_object(self, serializer, *, organization, data):
+        return services.kpi_value_record(kpi=data.pop("kpi"), actor=self.request.user, **data)
 
 
 @scoped_list_schema
@@ -202,39 +167,15 @@ class ServiceViewSet(
             related["sla_targets"] = serializer.to_internal_sla(data.pop("sla_targets"))
         return related
 
-    def create(self, request, *args, **kwargs):
-        slug = request.data.get("organization")
-        organization = (
-            permissions.organizations_for(request.user).filter(slug=slug).first()
-            if is_slug(slug)
-            else None
-        )
-        if organization is not None:
-            self._require_manage(organization)
-        return super().create(request, *args, **kwargs)
-
-    def _require_manage(self, organization):
-        if not may_manage(self.request.user, organization):
-            raise exceptions.PermissionDenied(
-                _("Your role in this organisation does not allow this.")
-            )
-
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        organization = data.pop("organization")
-        self._require_manage(organization)
+    def create_object(self, serializer, *, organization, data):
         related = self._related(serializer, data)
-        serializer.instance = services.service_create(
+        return services.service_create(
             organization=organization, actor=self.request.user, **related, **data
         )
 
-    def perform_update(self, serializer):
-        data = dict(serializer.validated_data)
-        data.pop("organization", None)
+    def update_object(self, serializer, *, instance, data):
         related = self._related(serializer, data)
-        services.service_update(
-            service=serializer.instance, actor=self.request.user, **related, **data
-        )
+        return services.service_update(service=instance, actor=self.request.user, **related, **data)
 
-    def perform_destroy(self, instance):
+    def destroy_object(self, *, instance):
         services.service_delete(service=instance, actor=self.request.user)

@@ -196,7 +196,12 @@ def test_an_owner_from_another_organisation_is_refused(
     neighbour = MembershipFactory(organization=shared, role=Role.CONTRIBUTOR).user
     api = api_client.patch(url, {"owner": neighbour.email, "version": 1}, format="json")
     assert api.status_code == 400
-    assert "member of the organisation" in str(api.json()["owner"])
+    # the same answer as for an address nobody has: no account probing
+    unknown = api_client.patch(
+        url, {"owner": "nobody@nowhere.example", "version": 1}, format="json"
+    )
+    assert api.json()["owner"] == [f"Object with email={neighbour.email} does not exist."]
+    assert unknown.json()["owner"] == ["Object with email=nobody@nowhere.example does not exist."]
     incident.refresh_from_db()
     assert incident.owner is None
 

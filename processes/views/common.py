@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.shortcuts import get_object_or_404
+from itsms.shared.forms import add_errors  # noqa: F401  (the one error-to-form helper)
 
 
 class ObjectMixin:
-    """The view's object, looked up in the organisation-scoped queryset (404 otherwise)."""
+    """The view's object, looked up once in the restricted queryset (404 when the user may not
+    see it, 403 when they may not do the view's action to it: ``OrganizationMixin``)."""
 
     select_related: tuple[str, ...] = ()
 
@@ -16,15 +16,5 @@ class ObjectMixin:
             queryset = self.get_queryset()
             if self.select_related:
                 queryset = queryset.select_related(*self.select_related)
-            self._object = get_object_or_404(queryset, pk=self.kwargs["pk"])
+            self._object = super().get_object(queryset)
         return self._object
-
-
-def add_errors(form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: by field where the form has it."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for field, messages in exc.message_dict.items():
-        key = field if field in form.fields and field != NON_FIELD_ERRORS else None
-        form.add_error(key, messages)

@@ -137,6 +137,8 @@ class ServiceFormMixin(OrganizationMixin):
             fields = {k: v for k, v in data.items() if k in services.SERVICE_FIELDS}
             try:
                 service = self.save(fields, related)
+                if form.instance.pk is None or form.instance.pk != service.pk:
+                    self.created(service)
             except ValidationError as exc:
                 add_errors(form, exc)
             else:
@@ -167,6 +169,7 @@ class ServiceCreateView(ServiceFormMixin, TemplateView):
 
 class ServiceEditView(ObjectMixin, ServiceFormMixin, TemplateView):
     model = Service
+    object_action = "change"
 
     def get(self, request, *args, **kwargs):
         form = ServiceForm(instance=self.get_object(), organization=self.organization)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
@@ -19,7 +19,7 @@ from ..catalogue import chapter_of, predecessors_of, sub_requirements_of
 from ..filters import ProcessInstanceFilterSet
 from ..forms import KpiValueForm, ProcessInstanceForm
 from ..models import ProcessInstance
-from ..permissions import editable_process_ids, may_edit_process, may_manage
+from ..permissions import editable_process_ids
 from .common import ObjectMixin, add_errors
 
 
@@ -105,7 +105,7 @@ class ProcessDetailView(ObjectMixin, OrganizationMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         instance = self.get_object()
-        editable = may_edit_process(self.request.user, instance, self.membership)
+        editable = self.allows("change", instance)
         kpis = selectors.process_detail_kpis(instance)
         for kpi in kpis:
             kpi.chart = charts.kpi_trend_svg(kpi, kpi.recent_values)
@@ -134,11 +134,10 @@ class ProcessEditView(ObjectMixin, OrganizationMixin, TemplateView):
     template_name = "processes/process_form.html"
     select_related = ("clause", "owner")
 
+    object_action = "change"
+
     def check_object(self):
-        instance = self.get_object()
-        if not may_edit_process(self.request.user, instance, self.membership):
-            raise PermissionDenied(_("Only the process owner or a consultant may edit it."))
-        return instance
+        return self.get_object()
 
     def form(self, data=None):
         instance = self.get_object()
@@ -146,7 +145,7 @@ class ProcessEditView(ObjectMixin, OrganizationMixin, TemplateView):
             data,
             instance=instance,
             organization=self.organization,
-            may_assign_owner=may_manage(self.request.user, self.organization, self.membership),
+            may_assign_owner=self.allows("assign", instance),
         )
 
     def get(self, request, *args, **kwargs):

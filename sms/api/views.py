@@ -6,16 +6,14 @@ not deleted: they are closed (their status)."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from itsms.shared import permissions as core_permissions
 from itsms.shared import versioning
-from itsms.shared.api import OrganizationScopedViewSet, is_slug, scoped_list_schema
+from itsms.shared.api import OrganizationScopedViewSet, scoped_list_schema
 
 from .. import permissions, selectors, services
 from ..filters import (
@@ -43,10 +41,6 @@ READ = permissions.VIEW
 WRITE = permissions.EDIT_OWN
 
 
-def _forbidden():
-    return exceptions.PermissionDenied(_("Your role in this organisation does not allow this."))
-
-
 def _require_version(data):
     if data.get("version") is None:
         raise exceptions.ValidationError({"version": [versioning.VERSION_REQUIRED]})
@@ -54,7 +48,8 @@ def _require_version(data):
 
 
 class RecordViewSetMixin:
-    """List, read, create and change the rows of a register (no delete: close them)."""
+    """List, read, create and change the rows of a register (no delete: close them). The
+    checkpoint resolves the organisation and the object rules (``sms.permissions``)."""
 
     read_capability = READ
     write_capability = WRITE
@@ -62,55 +57,32 @@ class RecordViewSetMixin:
     update_service = None
     record_keyword = ""
 
-    def create(self, request, *args, **kwargs):
-        # Permission before validation: a viewer learns nothing from the payload's errors.
-        slug = request.data.get("organization")
-        organization = (
-            core_permissions.organizations_for(request.user).filter(slug=slug).first()
-            if is_slug(slug)
-            else None
-        )
-        if organization is not None and not permissions.may_manage(request.user, organization):
-            raise _forbidden()
-        return super().create(request, *args, **kwargs)
-
-    def perform_create(self, serializer):
-        organization = serializer.validated_data["organization"]
-        if not permissions.may_manage(self.request.user, organization):
-            raise _forbidden()
-        fields, links = serializer.split(serializer.validated_data)
-        serializer.instance = type(self).create_service(
+    def create_object(self, serializer, *, organization, data):
+        fields, links = serializer.split(data)
+        record = type(self).create_service(
             organization=organization, actor=self.request.user, links=links, **fields
         )
+        return self.get_queryset().get(pk=record.pk)
 
-    def update(self, request, *args, **kwargs):
-        record = self.get_object()
-        if not permissions.may_edit(request.user, record):
-            raise exceptions.PermissionDenied(
-                _("Only the owner, a consultant or an admin may change this record.")
-            )
-        serializer = self.get_serializer(
-            record, data=request.data, partial=kwargs.get("partial", False)
-        )
-        serializer.is_valid(raise_exception=True)
-        version = _require_version(serializer.validated_data)
-        fields, links = serializer.split(serializer.validated_data)
+    def update_object(self, serializer, *, instance, data):
+        version = _require_version(data)
+        fields, links = serializer.split(data)
         if (
             "owner" in fields
-            and fields["owner"] != record.owner
-            and not permissions.may_reassign(request.user, record)
+            and fields["owner"] != instance.owner
+            and not permissions.may_reassign(self.request.user, instance)
         ):
             raise exceptions.PermissionDenied(
                 _("Only a consultant or an admin may give the record to someone else.")
             )
         updated = type(self).update_service(
-            **{self.record_keyword: record},
-            actor=request.user,
+            **{self.record_keyword: instance},
+            actor=self.request.user,
             version=version,
             links=links,
             **fields,
         )
-        return Response(self.get_serializer(self.get_queryset().get(pk=updated.pk)).data)
+        return self.get_queryset().get(pk=updated.pk)
 
 
 class RecordViewSetBase(
@@ -172,14 +144,14 @@ class SupplierViewSet(RecordViewSetMixin, RecordViewSetBase, OrganizationScopedV
     create_service = services.supplier_create
     update_service = services.supplier_update
     record_keyword = "supplier"
+    object_actions = {"clauses": "operate"}
+    action_capabilities = {"clauses": permissions.MANAGE}
 
     @extend_schema(request=s.SupplierClausesSerializer, responses={200: s.SupplierSerializer})
     @action(detail=True, methods=["post"])
     def clauses(self, request, *args, **kwargs):
         """Set the requirement clauses the supplier operates (their "operated by")."""
         supplier = self.get_object()
-        if not permissions.may_manage(request.user, supplier.organization):
-            raise _forbidden()
         payload = s.SupplierClausesSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         services.supplier_set_clauses(
@@ -202,26 +174,15 @@ class AgreementViewSet(RecordViewSetMixin, RecordViewSetBase, OrganizationScoped
 
 class ChildViewSetMixin:
     """Rows that belong to a record (an action of a risk, a review of an agreement): created
-    by whoever may edit the record."""
+    by whoever may edit the record (the ``add`` rule of their policy, on the parent)."""
 
     read_capability = READ
     write_capability = WRITE
     parent_field = ""
 
-    def parent_of(self, data):
-        parent = data.get(self.parent_field)
-        if parent is None:
-            return None
-        return self.get_serializer().fields[self.parent_field].queryset.filter(pk=parent).first()
-
-    def create(self, request, *args, **kwargs):
-        try:
-            parent = self.parent_of(request.data)
-        except (TypeError, ValueError, DjangoValidationError):
-            parent = None
-        if parent is not None and not permissions.may_edit(request.user, parent):
-            raise _forbidden()
-        return super().create(request, *args, **kwargs)
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.create_organization_field = cls.parent_field
 
 
 @scoped_list_schema
@@ -242,33 +203,18 @@ class TreatmentActionViewSet(
     )
     parent_field = "risk"
 
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
+    def create_object(self, serializer, *, organization, data):
         risk = data.pop("risk")
         data.pop("version", None)
-        if not permissions.may_edit(self.request.user, risk):
-            raise _forbidden()
-        serializer.instance = services.action_create(risk=risk, actor=self.request.user, **data)
+        return services.action_create(risk=risk, actor=self.request.user, **data)
 
-    def update(self, request, *args, **kwargs):
-        action_row = self.get_object()
-        user = request.user
-        if not (
-            permissions.may_edit(user, action_row) or permissions.may_edit(user, action_row.risk)
-        ):
-            raise exceptions.PermissionDenied(
-                _("Only the action's owner, the risk's owner or a manager may change it.")
-            )
-        serializer = self.get_serializer(
-            action_row, data=request.data, partial=kwargs.get("partial", False)
-        )
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+    def update_object(self, serializer, *, instance, data):
         version = _require_version(data)
         data.pop("version", None)
         data.pop("risk", None)
-        updated = services.action_update(action=action_row, actor=user, version=version, **data)
-        return Response(self.get_serializer(updated).data)
+        return services.action_update(
+            action=instance, actor=self.request.user, version=version, **data
+        )
 
 
 @scoped_list_schema
@@ -288,14 +234,9 @@ class PerformanceReviewViewSet(
     filterset_fields = ["agreement", "rating"]
     parent_field = "agreement"
 
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
+    def create_object(self, serializer, *, organization, data):
         agreement = data.pop("agreement")
-        if not permissions.may_edit(self.request.user, agreement):
-            raise _forbidden()
-        serializer.instance = services.review_record(
-            agreement=agreement, actor=self.request.user, **data
-        )
+        return services.review_record(agreement=agreement, actor=self.request.user, **data)
 
 
 @scoped_list_schema
@@ -338,19 +279,19 @@ class ChecklistItemViewSet(
         return Response(self.get_serializer(item).data)
 
     def update(self, request, *args, **kwargs):
-        item = self.get_object()
-        serializer = self.get_serializer(item, data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        version = _require_version(serializer.validated_data)
+        kwargs["partial"] = True
+        return super().update(request, *args, **kwargs)
+
+    def update_object(self, serializer, *, instance, data):
         services.checklist_item_update(
-            item=item,
-            actor=request.user,
-            version=version,
-            evidence=serializer.validated_data.get("evidence"),
-            note=serializer.validated_data.get("note"),
+            item=instance,
+            actor=self.request.user,
+            version=_require_version(data),
+            evidence=data.get("evidence"),
+            note=data.get("note"),
         )
-        [item] = self._with_state([self.get_queryset().get(pk=item.pk)])
-        return Response(self.get_serializer(item).data)
+        [item] = self._with_state([self.get_queryset().get(pk=instance.pk)])
+        return item
 
 
 @scoped_list_schema
@@ -373,13 +314,12 @@ class SettingsViewSet(
         return super().list(request, *args, **kwargs)
 
     def update(self, request, *args, **kwargs):
-        current = self.get_object()
-        serializer = self.get_serializer(current, data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+        kwargs["partial"] = True
+        return super().update(request, *args, **kwargs)
+
+    def update_object(self, serializer, *, instance, data):
         version = _require_version(data)
         data.pop("version", None)
-        updated = services.settings_update(
-            organization=current.organization, actor=request.user, version=version, **data
+        return services.settings_update(
+            organization=instance.organization, actor=self.request.user, version=version, **data
         )
-        return Response(self.get_serializer(updated).data)

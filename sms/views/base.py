@@ -9,10 +9,10 @@ templates; rows are reached only through ``self.get_queryset()`` (the organisati
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
@@ -40,7 +40,9 @@ def add_errors(form, exc: ValidationError) -> None:
 
 
 class ObjectMixin:
-    """The view's object, looked up in the organisation-scoped queryset (404 otherwise)."""
+    """The view's object, through the checkpoint (``OrganizationMixin.get_object``): 404
+    unless the user may see it, 403 unless the view's ``object_action`` (or, on a POST, its
+    ``write_action``) is allowed by the model's policy (``sms.permissions``)."""
 
     select_related: tuple[str, ...] = ()
 
@@ -49,7 +51,7 @@ class ObjectMixin:
             queryset = self.get_queryset()
             if self.select_related:
                 queryset = queryset.select_related(*self.select_related)
-            self._object = get_object_or_404(queryset, pk=self.kwargs["pk"])
+            self._object = super().get_object(queryset)
         return self._object
 
 
@@ -267,13 +269,20 @@ class RecordCreateView(RecordFormMixin, TemplateView):
 
     def save(self, form):
         fields = form.service_fields(self.allowed_fields)
-        return type(self).create_service(
-            organization=self.organization, actor=self.request.user, links=form.links(), **fields
+        return self.created(
+            type(self).create_service(
+                organization=self.organization,
+                actor=self.request.user,
+                links=form.links(),
+                **fields,
+            )
         )
 
 
 class RecordEditView(ObjectMixin, RecordFormMixin, TemplateView):
     capability = permissions.EDIT_OWN
+    #: the owner (a contributor) or a manager: ``sms.permissions.own_records``
+    object_action = "change"
     update_service = None
     #: keyword under which the update service takes the record ("risk", "objective", …)
     record_keyword = ""
@@ -282,10 +291,7 @@ class RecordEditView(ObjectMixin, RecordFormMixin, TemplateView):
         return permissions.may_reassign(self.request.user, instance or self.get_object())
 
     def check_object(self):
-        record = self.get_object()
-        if not self.may_edit(record):
-            raise PermissionDenied(_("Only the owner, a consultant or an admin may edit it."))
-        return record
+        return self.get_object()
 
     def get(self, request, *args, **kwargs):
         record = self.check_object()

@@ -63,6 +63,7 @@ class ChecklistCsvView(ChecklistMixin, View):
 
 class ChecklistItemEditView(ObjectMixin, ChecklistMixin, TemplateView):
     capability = permissions.MANAGE
+    object_action = "change"
     template_name = "sms/checklist_item_form.html"
     select_related = ("requirement__clause",)
 

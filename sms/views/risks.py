@@ -4,7 +4,7 @@ the heat map."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
@@ -99,11 +99,12 @@ class RiskDetailView(RecordDetailView):
         scale = selectors.settings_of(self.organization)
         actions = risk_actions(risk)
         today = context["today"]
+        editable = permissions.editable_ids(
+            self.request.user, self.scoped(TreatmentAction).filter(risk=risk)
+        )
         for action in actions:
             action.overdue = action.is_overdue(today)
-            action.editable = context["may_edit"] or permissions.may_edit(
-                self.request.user, action, self.membership
-            )
+            action.editable = action.pk in editable
         context.update(
             scale=scale,
             inherent_level=risk.inherent_level(scale),
@@ -140,21 +141,21 @@ class ActionCreateView(ObjectMixin, RegisterMixin, TemplateView):
 
     model = Risk
     capability = permissions.EDIT_OWN
+    #: the risk's owner or a manager (``own_records`` on the risk, ``actions_of_own_risks``)
+    object_action = "change"
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
         risk = self.get_object()
-        if not self.may_edit(risk):
-            raise PermissionDenied(
-                _("Only the risk's owner, a consultant or an admin may add actions.")
-            )
         form = TreatmentActionForm(request.POST, organization=self.organization)
         if form.is_valid():
             try:
-                services.action_create(
-                    risk=risk,
-                    actor=request.user,
-                    **form.service_fields(services.ACTION_FIELDS),
+                self.created(
+                    services.action_create(
+                        risk=risk,
+                        actor=request.user,
+                        **form.service_fields(services.ACTION_FIELDS),
+                    )
                 )
             except ValidationError as exc:
                 add_errors(form, exc)
@@ -163,6 +164,7 @@ class ActionCreateView(ObjectMixin, RegisterMixin, TemplateView):
                 return redirect("sms:risk_detail", org_slug=self.organization.slug, pk=risk.pk)
         view = RiskDetailView(request=request, kwargs=self.kwargs, args=self.args)
         view.organization, view.membership = self.organization, self.membership
+        view._object = self.get_object()
         return view.render_to_response(view.get_context_data(action_form=form), status=400)
 
 
@@ -171,6 +173,8 @@ class ActionEditView(ObjectMixin, RegisterMixin, TemplateView):
 
     model = TreatmentAction
     capability = permissions.EDIT_OWN
+    #: its owner, the risk's owner or a manager (``sms.permissions.own_actions``)
+    object_action = "change"
     template_name = "sms/action_form.html"
     select_related = ("risk", "owner")
 
@@ -181,16 +185,7 @@ class ActionEditView(ObjectMixin, RegisterMixin, TemplateView):
         return register_of(Risk)
 
     def check_object(self):
-        action = self.get_object()
-        user = self.request.user
-        if not (
-            permissions.may_edit(user, action, self.membership)
-            or permissions.may_edit(user, action.risk, self.membership)
-        ):
-            raise PermissionDenied(
-                _("Only the action's owner, the risk's owner or a manager may edit it.")
-            )
-        return action
+        return self.get_object()
 
     def form(self, data=None):
         return TreatmentActionForm(data, instance=self.get_object(), organization=self.organization)

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
@@ -91,6 +91,7 @@ class SupplierClausesView(ObjectMixin, RegisterMixin, TemplateView):
 
     model = Supplier
     capability = permissions.MANAGE
+    write_action = "operate"
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
@@ -112,6 +113,7 @@ class SupplierClausesView(ObjectMixin, RegisterMixin, TemplateView):
                 )
         view = SupplierDetailView(request=request, kwargs=self.kwargs, args=self.args)
         view.organization, view.membership = self.organization, self.membership
+        view._object = self.get_object()
         return view.render_to_response(view.get_context_data(clauses_form=form), status=400)
 
 
@@ -178,18 +180,20 @@ class ReviewCreateView(ObjectMixin, RegisterMixin, TemplateView):
 
     model = Agreement
     capability = permissions.EDIT_OWN
+    #: the agreement's owner or a manager (``own_records``, ``reviews_of_own_agreements``)
+    object_action = "change"
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
         agreement = self.get_object()
-        if not self.may_edit(agreement):
-            raise PermissionDenied(
-                _("Only the agreement's owner, a consultant or an admin may record reviews.")
-            )
         form = PerformanceReviewForm(request.POST)
         if form.is_valid():
             try:
-                services.review_record(agreement=agreement, actor=request.user, **form.cleaned_data)
+                self.created(
+                    services.review_record(
+                        agreement=agreement, actor=request.user, **form.cleaned_data
+                    )
+                )
             except ValidationError as exc:
                 add_errors(form, exc)
             else:
@@ -199,4 +203,5 @@ class ReviewCreateView(ObjectMixin, RegisterMixin, TemplateView):
                 )
         view = AgreementDetailView(request=request, kwargs=self.kwargs, args=self.args)
         view.organization, view.membership = self.organization, self.membership
+        view._object = self.get_object()
         return view.render_to_response(view.get_context_data(review_form=form), status=400)

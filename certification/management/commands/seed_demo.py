@@ -54,7 +54,7 @@ class Command(BaseCommand):
 
     def seed_bank(self, bank) -> int:
         from audits import services as audits
-        from audits.models import AuditAssignment, AuditKind, CertificationBody
+        from audits.models import AuditAssignment, AuditKind
         from certification import services as certification
         from itsms.assessment import services as gap
         from itsms.models import Clause, ClauseAssessment
@@ -135,8 +135,11 @@ class Command(BaseCommand):
             sla_targets={"P1": (15, 240), "P2": (30, 480)},
         )
 
-        body = CertificationBody.objects.create(
-            organization=bank, name="Huaxin Certification", accreditation="CNAS"
+        body = audits.body_create(
+            organization=bank,
+            actor=li,
+            name="Huaxin Certification",
+            accreditation="CNAS",
         )
         project = certification.project_ensure(organization=bank, actor=li)
         certification.project_update(
@@ -242,6 +245,8 @@ class Command(BaseCommand):
             # An initial audit covers every requirement (17021-1 §9.1.1).
             scope_clauses=whole_sms,
         )
+        # Chen is the certification body's auditor, no member of the bank: invited to this
+        # audit only, she reads the bank while the assignment lasts (journey 3).
         audits.assignment_add(audit=audit, actor=wang, user=chen, role=AuditAssignment.Role.LEAD)
         audits.finding_record(
             audit=audit,

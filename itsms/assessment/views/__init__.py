@@ -4,22 +4,22 @@ the readiness report; the portfolio (every organisation of the user with its rea
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.db.models import Count
 from django.http import JsonResponse
 from django.middleware.csrf import get_token
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
-from itsms.evidence import access
 from itsms.evidence import selectors as evidence_selectors
-from itsms.models import Clause, ClauseAssessment
-from itsms.shared import history, hooks
+from itsms.models import Clause, ClauseAssessment, Evidence
+from itsms.shared import history, hooks, permissions
+from itsms.shared.forms import error_text, form_errors_text
 from itsms.shared.permissions import Capability
 from itsms.shared.views import OrganizationMixin
 from itsms.standards.reference import PRIMARY
+from itsms.standards.selectors import heading_clauses
 from itsms.tenancy.selectors import members_of
 
 from .. import dashboard, readiness, rows, services
@@ -29,12 +29,7 @@ from ..forms import BulkAssignForm, ClauseAssessmentForm
 
 
 def headings():
-    return (
-        Clause.objects.filter(standard__code=PRIMARY)
-        .annotate(n_children=Count("children"))
-        .filter(n_children__gt=0)
-        .order_by("order")
-    )
+    return heading_clauses()
 
 
 class AssessmentView(OrganizationMixin, TemplateView):
@@ -68,7 +63,7 @@ class AssessmentView(OrganizationMixin, TemplateView):
             ]
             context["filtered"] = len(leaves)
         context["filterset"] = filterset
-        editable = gap.editable_ids(self.request.user, self.membership, self.organization)
+        editable = set(self.restricted(ClauseAssessment, "change").values_list("pk", flat=True))
         renderer = rows.RowRenderer(
             self.organization, list(members_of(self.organization)), get_token(self.request)
         )
@@ -77,18 +72,20 @@ class AssessmentView(OrganizationMixin, TemplateView):
             if node["is_heading"]:
                 continue
             assessment = node["assessment"]
-            node["editable"] = assessment is not None and (
-                editable is None or assessment.pk in editable
-            )
+            node["editable"] = assessment is not None and assessment.pk in editable
             node["overdue"] = assessment is not None and assessment.is_overdue(today)
             node["html"] = renderer.render(node)
-        can_bulk = self.membership.role in ("consultant", "admin")
+        can_bulk = permissions.is_manager(self.membership)
         context.update(
             nodes=nodes,
             score=score,
             can_bulk=can_bulk,
             bulk_form=(
-                BulkAssignForm(headings=headings(), members=members_of(self.organization))
+                BulkAssignForm(
+                    headings=headings(),
+                    members=members_of(self.organization),
+                    organization=self.organization,
+                )
                 if can_bulk
                 else None
             ),
@@ -120,9 +117,8 @@ class AssessmentRowView(OrganizationMixin, View):
     write_capability = Capability.ASSESS
 
     def get_object(self):
-        return get_object_or_404(
-            self.get_queryset().select_related("clause", "owner", "updated_by"),
-            pk=self.kwargs["pk"],
+        return super().get_object(
+            self.get_queryset().select_related("clause", "owner", "updated_by")
         )
 
     def get(self, request, *args, **kwargs):
@@ -130,7 +126,6 @@ class AssessmentRowView(OrganizationMixin, View):
         records = assessment.history.select_related("history_user").order_by(
             "-history_date", "-history_id"
         )[:101]
-        may_read_evidence = access.may_read(request.user, self.organization, self.membership)
         return render(
             request,
             "itsms/assessment/detail.html",
@@ -139,12 +134,10 @@ class AssessmentRowView(OrganizationMixin, View):
                 "membership": self.membership,
                 "assessment": assessment,
                 "entries": history.history_entries(records, limit=100),
-                "can_edit": gap.may_edit(request.user, self.membership, assessment),
-                "may_read_evidence": may_read_evidence,
-                "evidence_items": (
-                    evidence_selectors.evidence_for_clause(self.organization, assessment.clause)
-                    if may_read_evidence
-                    else []
+                "can_edit": self.allows("change", assessment),
+                "may_read_evidence": True,
+                "evidence_items": evidence_selectors.evidence_for_clause(
+                    self.scoped(Evidence), assessment.clause
                 ),
                 "today": self.organization.local_today(),
                 "can_upload_evidence": self.can(Capability.UPLOAD_EVIDENCE),
@@ -154,7 +147,7 @@ class AssessmentRowView(OrganizationMixin, View):
     def post(self, request, *args, **kwargs):
         assessment = self.get_object()
         wants_json = "application/json" in request.headers.get("Accept", "")
-        if not gap.may_edit(request.user, self.membership, assessment):
+        if not self.allows("change", assessment):
             if wants_json:
                 message = _("You may not change %(number)s.") % {"number": assessment.clause.number}
                 return self.answer(assessment, 403, "forbidden", message)
@@ -180,7 +173,10 @@ class AssessmentRowView(OrganizationMixin, View):
             message = _("This change was meant for %(named)s, not %(number)s: nothing was saved.")
             return "misdirected", message % {"named": named, "number": number}, {}
         form = ClauseAssessmentForm(
-            request.POST, instance=assessment, members=members_of(self.organization)
+            request.POST,
+            instance=assessment,
+            members=members_of(self.organization),
+            organization=self.organization,
         )
         if not form.is_valid():
             return "invalid", _("Not saved: please correct the errors."), dict(form.errors)
@@ -230,7 +226,10 @@ class AssessmentBulkAssignView(OrganizationMixin, View):
 
     def post(self, request, *args, **kwargs):
         form = BulkAssignForm(
-            request.POST, headings=headings(), members=members_of(self.organization)
+            request.POST,
+            headings=headings(),
+            members=members_of(self.organization),
+            organization=self.organization,
         )
         if form.is_valid():
             try:
@@ -247,11 +246,9 @@ class AssessmentBulkAssignView(OrganizationMixin, View):
                     % {"count": count, "number": form.cleaned_data["heading"].number},
                 )
             except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
+                messages.error(request, error_text(exc))
         else:
-            messages.error(
-                request, " ".join(str(e) for errors in form.errors.values() for e in errors)
-            )
+            messages.error(request, form_errors_text(form))
         return redirect("itsms:assessment", org_slug=self.organization.slug)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
@@ -92,12 +92,14 @@ class AssessmentImportView(OrganizationMixin, TemplateView):
                 extension=checked.extension,
                 file_name=checked.name,
             )
+            self.created(preview)
             return redirect(
                 "itsms:assessment_import_preview", org_slug=self.organization.slug, pk=preview.pk
             )
         preview = imports.preview_gap_assessment(
             organization=self.organization, actor=request.user, rows=rows, file_name=checked.name
         )
+        self.created(preview)
         return redirect(
             "itsms:assessment_import_preview", org_slug=self.organization.slug, pk=preview.pk
         )
@@ -109,9 +111,6 @@ class ImportPreviewView(OrganizationMixin, TemplateView):
     model = ImportPreview
     capability = Capability.CHANGE_ORGANIZATION
     template_name = "itsms/assessment/import_preview.html"
-
-    def get_object(self):
-        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("progress"):

@@ -176,7 +176,9 @@ class Command(BaseCommand):
             f"  Demo users (password for all: {DEMO_PASSWORD}):",
         ]
         for email, name, roles in USERS:
-            role_list = ", ".join(f"{role} of {slug}" for slug, role in roles.items())
+            role_list = ", ".join(f"{role} of {slug}" for slug, role in roles.items()) or (
+                "outside auditor: reads the bank while assigned to its stage 2 audit"
+            )
             lines.append(f"    {email:<26} {name:<10} {role_list}")
         lines.append(
             f"    {'admin@workbench.example':<26} site admin (Django admin at {url}admin/)"

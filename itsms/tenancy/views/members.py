@@ -1,23 +1,20 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
 from itsms.models import Invitation, Membership
 from itsms.shared import permissions
 from itsms.shared.exports import ExportMixin
+from itsms.shared.forms import error_text
 from itsms.shared.permissions import Capability
 from itsms.shared.views import OrganizationMixin
 from itsms.tenancy import selectors, services
 from itsms.tenancy.forms import InvitationForm, MembershipRoleForm
 
-
-def _error_text(exc: ValidationError) -> str:
-    if hasattr(exc, "message_dict"):
-        return " ".join(m for msgs in exc.message_dict.values() for m in msgs)
-    return " ".join(exc.messages)
+_error_text = error_text  # the one error-to-text helper
 
 
 class MemberListView(ExportMixin, OrganizationMixin, TemplateView):
@@ -79,7 +76,7 @@ class MembershipRoleView(OrganizationMixin, View):
     model = Membership
 
     def post(self, request, *args, **kwargs):
-        membership = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
+        membership = self.get_object()
         form = MembershipRoleForm(request.POST)
         if not form.is_valid():
             messages.error(request, _("Choose a valid role."))
@@ -98,9 +95,10 @@ class MembershipRoleView(OrganizationMixin, View):
 class MembershipRemoveView(OrganizationMixin, View):
     capability = Capability.MANAGE_MEMBERS
     model = Membership
+    write_action = "delete"
 
     def post(self, request, *args, **kwargs):
-        membership = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
+        membership = self.get_object()
         try:
             services.membership_remove(membership=membership, actor=request.user)
             messages.success(request, _("%(user)s removed.") % {"user": membership.user})
@@ -114,7 +112,7 @@ class InvitationRevokeView(OrganizationMixin, View):
     model = Invitation
 
     def post(self, request, *args, **kwargs):
-        invitation = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
+        invitation = self.get_object()
         try:
             services.invitation_revoke(invitation=invitation, actor=request.user)
             messages.success(request, _("Invitation withdrawn."))
