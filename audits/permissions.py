@@ -120,13 +120,21 @@ register(
     add=Access(Capability.VIEW, limits=limited(of_led_audits, NON_MANAGERS)),
     delete=Access(Capability.VIEW, limits=limited(of_led_audits, NON_MANAGERS)),
 )
-for _model in (AuditNote, Finding):
-    register(
-        _model,
-        view=Access(Capability.VIEW, limits=limited(of_assigned_audits, _outside)),
-        add=Access(Capability.VIEW, everyone=of_assigned_audits),
-        change=Access(Capability.VIEW, everyone=of_assigned_audits),
-    )
+register(
+    AuditNote,
+    view=Access(Capability.VIEW, limits=limited(of_assigned_audits, _outside)),
+    add=Access(Capability.VIEW, everyone=of_assigned_audits),
+    change=Access(Capability.VIEW, everyone=of_assigned_audits),
+)
+register(
+    Finding,
+    view=Access(Capability.VIEW, limits=limited(of_assigned_audits, _outside)),
+    add=Access(Capability.VIEW, everyone=of_assigned_audits),
+    change=Access(Capability.VIEW, everyone=of_assigned_audits),
+    # an area of concern found resolved: the lead auditor while assigned, and the managers
+    # (after the audit closed too)
+    resolve=Access(Capability.VIEW, limits=limited(of_led_audits, NON_MANAGERS)),
+)
 register(
     CorrectiveAction,
     view=Access(Capability.VIEW, limits=limited(actions_of_assigned_audits, _outside)),

@@ -156,6 +156,9 @@ class FindingViewSet(
         "organization", "audit__certification_body", "clause"
     ).order_by("audit_id", "number")
     write_capability = Capability.VIEW
+    #: An area of concern is resolved by its audit's lead while assigned, or a manager.
+    object_actions = {"resolve": "resolve"}
+    action_capabilities = {"resolve": Capability.VIEW}
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     create_organization_field = "audit"
@@ -179,12 +182,7 @@ class FindingViewSet(
     def resolve(self, request, pk=None):
         """Record that a stage 1 area of concern is resolved (the lead auditor, a consultant or
         an admin; after the audit closed too)."""
-        finding = self.get_object()
-        membership = permissions.membership_of(request.user, finding.organization)
-        if not audit_permissions.may_lead(request.user, membership, finding.audit):
-            raise exceptions.PermissionDenied(
-                _("The lead auditor, a consultant or an admin records this.")
-            )
+        finding = self.get_object()  # the "resolve" rule (403 otherwise)
         payload = ConcernResolveSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         finding = services.concern_resolve(

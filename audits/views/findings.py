@@ -126,26 +126,21 @@ class ConcernResolveView(AuditMixin, FormView):
 
     template_name = "audits/concern_resolve.html"
     model = Finding
+    object_action = "resolve"  # the lead auditor while assigned, the managers (``Finding``)
 
     def get_finding(self):
         if not hasattr(self, "_finding"):
-            self._finding = get_object_or_404(
-                self.scoped(Finding).select_related("audit", "clause"),
-                pk=self.kwargs["pk"],
-                grade__in=STAGE1_ONLY,
+            self._finding = self.get_object(
+                self.scoped(Finding).filter(grade__in=STAGE1_ONLY).select_related("audit", "clause")
             )
         return self._finding
 
-    def dispatch_allowed(self):
-        finding = self.get_finding()
-        self.require(audit_permissions.may_lead(self.request.user, self.membership, finding.audit))
-
     def get(self, request, *args, **kwargs):
-        self.dispatch_allowed()
+        self.get_finding()
         return super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        self.dispatch_allowed()
+        self.get_finding()
         return super().post(request, *args, **kwargs)
 
     def get_form(self, form_class=None):

@@ -65,6 +65,7 @@ class Command(BaseCommand):
         wang = User.objects.get(email="wang@ehbank.example")
         zhao = User.objects.get(email="zhao@ehbank.example")
         chen = User.objects.get(email="chen@huaxin.example")
+        sun = User.objects.get(email="sun@ehbank.example")
         today = bank.local_today()
 
         gap.gap_assessment_start(organization=bank, actor=li)
@@ -172,19 +173,17 @@ class Command(BaseCommand):
             objectives="Audit every requirement of ISO/IEC 20000-1:2018 before certification",
             scope_clauses=whole_sms,
         )
+        # Sun, the bank's internal auditor, leads it (independent of the processes audited).
+        audits.assignment_add(audit=internal, actor=wang, user=sun, role=AuditAssignment.Role.LEAD)
         audits.finding_record(
             audit=internal,
-            actor=wang,
+            actor=sun,
             grade="ofi",
             clause=Clause.objects.get(standard__code="iso20000-1-2018", number="8.3.2"),
             statement="Customer satisfaction survey could ask about each service separately",
         )
-        audits.opening_meeting_record(
-            audit=internal, actor=wang, held_on=today - timedelta(days=75)
-        )
-        audits.closing_meeting_record(
-            audit=internal, actor=wang, held_on=today - timedelta(days=73)
-        )
+        audits.opening_meeting_record(audit=internal, actor=sun, held_on=today - timedelta(days=75))
+        audits.closing_meeting_record(audit=internal, actor=sun, held_on=today - timedelta(days=73))
         audits.audit_close(audit=internal, actor=wang)
 
         # Stage 1, held by the certification body (entered from its report): ready for stage 2,
