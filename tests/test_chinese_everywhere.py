@@ -23,6 +23,7 @@ from django.core.management import call_command
 from django.test.signals import template_rendered
 from django.urls import reverse
 
+from audits.models import Finding
 from itsms.models import Organization, User
 
 from .harness.chinese import (
@@ -91,6 +92,9 @@ def demo(db):
             found = BUILDERS[model](bank, "demo")
             planted += text_values(found)
         objects[model] = found
+    # A finding of the audit under way (the first is the closed internal audit's, which no
+    # one edits any more), and an area of concern for its own page.
+    objects[Finding] = Finding.objects.filter(organization=bank, audit__kind="stage2").first()
     return bank, objects, planted
 
 
@@ -127,10 +131,10 @@ def pages(bank, objects, tokens):
                 kwargs[name] = bank.slug
             elif name in ("pk", "slug") and route.model is Organization:
                 kwargs[name] = bank.slug if name == "slug" else bank.pk
-            elif name == "pk" and route.model in objects:
-                kwargs[name] = objects[route.model].pk
             elif name in ("token", "pk") and route.name in tokens:
                 kwargs[name] = tokens[route.name]
+            elif name == "pk" and route.model in objects:
+                kwargs[name] = objects[route.model].pk
             elif name in KWARGS:
                 kwargs[name] = KWARGS[name]
             else:
@@ -204,6 +208,9 @@ def test_every_page_and_pdf_speaks_chinese_to_a_chinese_user(client, demo):
     li = User.objects.get(email="li@northbridge.example")
     chen = User.objects.get(email="chen@huaxin.example")
     tokens = {**invitation_tokens(bank), **second_factors_of(li)}
+    tokens["audits:concern_resolve"] = (
+        Finding.objects.filter(organization=bank, grade="concern").first().pk
+    )
     data = user_data(planted)
     found, failures, seen_pdfs, stale = {}, [], [], []
     for name, url in pages(bank, objects, tokens):

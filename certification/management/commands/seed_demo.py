@@ -170,7 +170,7 @@ class Command(BaseCommand):
             audit_guide=wang,
             planned_start=today - timedelta(days=75),
             planned_end=today - timedelta(days=73),
-            objectives="Audit every requirement of ISO/IEC 20000-1:2018 before certification",
+            objectives="Audit every requirement of the SMS before the certification audit",
             scope_clauses=whole_sms,
         )
         # Sun, the bank's internal auditor, leads it (independent of the processes audited).
