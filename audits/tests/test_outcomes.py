@@ -395,4 +395,12 @@ def test_an_area_of_concern_is_recorded_as_resolved_page_and_api(
         "audits:concern_resolve", kwargs={"org_slug": org_a.slug, "pk": minor.pk}
     )
     client.force_login(admin)
-    assert client.get(not_a_concern).status_code == 404
+    page = client.get(not_a_concern)
+    assert page.status_code == 200 and 'data-testid="not-a-concern"' in page.content.decode()
+    assert 'data-testid="concern-form"' not in page.content.decode()
+    refused = client.post(
+        not_a_concern, {"resolved_on": org_a.local_today().isoformat(), "resolution": "x"}
+    )
+    assert refused.status_code == 400
+    minor.refresh_from_db()
+    assert minor.resolved_on is None

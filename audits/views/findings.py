@@ -13,7 +13,6 @@ from .. import services
 from ..forms import ConcernResolveForm, FindingForm
 from ..grading import criteria_for
 from ..models import Audit, Finding
-from ..models.finding import STAGE1_ONLY
 from .audit import AuditDetailView, _errors, findings_context, show_all
 from .base import AuditMixin
 
@@ -130,9 +129,8 @@ class ConcernResolveView(AuditMixin, FormView):
 
     def get_finding(self):
         if not hasattr(self, "_finding"):
-            self._finding = self.get_object(
-                self.scoped(Finding).filter(grade__in=STAGE1_ONLY).select_related("audit", "clause")
-            )
+            # Any finding (the page of one that is no area of concern says so, and refuses).
+            self._finding = self.get_object(self.scoped(Finding).select_related("audit", "clause"))
         return self._finding
 
     def get(self, request, *args, **kwargs):
