@@ -224,7 +224,7 @@ class OrganizationScopedViewSet(viewsets.GenericViewSet):
         if value in (None, ""):
             return None
         if name == "organization":
-            if not isinstance(value, str):
+            if not is_slug(value):  # a NUL (PostgreSQL refuses it) or a list never reaches SQL
                 return None
             organization = (
                 permissions.organizations_for(self.request.user).filter(slug=value).first()
